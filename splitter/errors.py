@@ -1,0 +1,31 @@
+"""The one error type a user can cause: it carries the file, the line and a hint, and the CLI prints it as one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SplitterError(Exception):
+    """Bad input or usage: printed as `path:line: message (hint)` and exit code 2."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None,
+                 hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.hint = hint
+
+    def location(self) -> str:
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+    def __str__(self) -> str:
+        where = self.location()
+        text = f"{where}: {self.message}" if where else self.message
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def to_json(self) -> dict:
+        return {"path": str(self.path) if self.path else None, "line": self.line,
+                "message": self.message, "hint": self.hint}

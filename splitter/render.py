@@ -1,0 +1,53 @@
+"""The Jinja2 environment over `templates/`: every file lambda-split generates (csproj, defaults, C#) comes from here."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+
+def templates_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    packaged = here / "templates"          # installed wheel: templates/ is shipped inside the package
+    return packaged if packaged.is_dir() else here.parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False)
+    env.filters["xml"] = _xml_escape
+    return env
+
+
+def _xml_escape(value: str) -> str:
+    return (str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def render(name: str, newline: str = "\n", indent: str | None = None, **context) -> str:
+    """Render a template with LF line endings, then convert to the target's newline and indentation unit.
+
+    Templates are written with two-space indentation; `indent` swaps that unit for the solution's own.
+    """
+    text = environment().get_template(name).render(**context)
+    if indent is not None and indent != "  ":
+        text = "\n".join(_reindent(line, indent) for line in text.split("\n"))
+    return text.replace("\n", newline) if newline != "\n" else text
+
+
+def _reindent(line: str, unit: str) -> str:
+    stripped = line.lstrip(" ")
+    depth = (len(line) - len(stripped)) // 2
+    extra = (len(line) - len(stripped)) % 2
+    return unit * depth + " " * extra + stripped
