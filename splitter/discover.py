@@ -1,0 +1,140 @@
+"""From a PATH the user gives to a workspace: its root, templates, solutions and aws-lambda-tools-defaults.json files.
+
+PATH may be a template file, a project folder or a solution folder. In a folder the template is the one the
+defaults file names (`"template"`), else serverless.template, template.yaml, template.yml or template.json;
+below a solution folder every such template is found, skipping build output and tool folders.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from splitter.errors import SplitterError
+from splitter.textfile import read_text
+
+DEFAULTS_FILE = "aws-lambda-tools-defaults.json"
+TEMPLATE_NAMES = ("serverless.template", "template.yaml", "template.yml", "template.json")
+SKIP_DIRS = {"bin", "obj", ".git", "node_modules", ".aws-sam", ".vs", ".idea", "packages", "cdk.out", ".venv"}
+SOLUTION_SUFFIXES = (".sln", ".slnx")
+
+
+@dataclass
+class Workspace:
+    root: Path                                  # everything lambda-split reads or writes lies below it
+    templates: list[Path] = field(default_factory=list)
+    explicit: bool = False                      # PATH named the template itself
+    solutions: list[Path] = field(default_factory=list)
+    defaults: list[Path] = field(default_factory=list)
+
+    def display(self, path: Path) -> str:
+        """A path as the user should read it: relative to the current folder when below it."""
+        try:
+            return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def relative(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def read_defaults(path: Path) -> dict:
+    """aws-lambda-tools-defaults.json as a dict; the AWS tools accept // comments in it, so we do too."""
+    source = read_text(path)
+    try:
+        data = json.loads(_strip_json_comments(source.text))
+    except json.JSONDecodeError as exc:
+        raise SplitterError(f"not valid JSON: {exc.msg}", path, exc.lineno) from None
+    if not isinstance(data, dict):
+        raise SplitterError("expected a JSON object", path)
+    return data
+
+
+def _strip_json_comments(text: str) -> str:
+    out, i, n, in_string = [], 0, len(text), False
+    while i < n:
+        char = text[i]
+        if in_string:
+            out.append(char)
+            if char == "\\" and i + 1 < n:
+                out.append(text[i + 1])
+                i += 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+            out.append(char)
+        elif text.startswith("//", i):
+            while i < n and text[i] not in "\r\n":
+                i += 1
+            continue
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+            continue
+        else:
+            out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def template_in_folder(folder: Path) -> Path | None:
+    """The template the AWS tools would deploy from this folder, if any."""
+    defaults = folder / DEFAULTS_FILE
+    if defaults.is_file():
+        named = read_defaults(defaults).get("template")
+        if isinstance(named, str) and named.strip():
+            candidate = (folder / named.strip()).resolve()
+            if not candidate.is_file():
+                raise SplitterError(f"names the template {named!r}, which does not exist", defaults,
+                                    hint="fix the \"template\" setting or create the template")
+            return candidate
+    for name in TEMPLATE_NAMES:
+        if (folder / name).is_file():
+            return (folder / name).resolve()
+    return None
+
+
+def discover(path: str | Path) -> Workspace:
+    given = Path(path)
+    if not given.exists():
+        raise SplitterError("no such file or folder", given, hint="give a template, a project folder or a solution")
+    resolved = given.resolve()
+    if resolved.is_file():
+        workspace = Workspace(root=resolved.parent, templates=[resolved], explicit=True)
+        _collect_solution_files(workspace, resolved.parent)
+        return workspace
+    workspace = Workspace(root=resolved)
+    templates: list[Path] = []
+    for folder, dirs, files in _walk(resolved):
+        if DEFAULTS_FILE in files:
+            workspace.defaults.append(folder / DEFAULTS_FILE)
+        workspace.solutions.extend(folder / f for f in files if f.lower().endswith(SOLUTION_SUFFIXES))
+        if DEFAULTS_FILE in files or any(name in files for name in TEMPLATE_NAMES):
+            found = template_in_folder(folder)
+            if found is not None and found not in templates:
+                templates.append(found)
+    workspace.templates = templates
+    workspace.solutions.sort()
+    return workspace
+
+
+def _collect_solution_files(workspace: Workspace, folder: Path) -> None:
+    for folder_, _dirs, files in _walk(folder):
+        workspace.solutions.extend(folder_ / f for f in files if f.lower().endswith(SOLUTION_SUFFIXES))
+        if DEFAULTS_FILE in files:
+            workspace.defaults.append(folder_ / DEFAULTS_FILE)
+    workspace.solutions.sort()
+
+
+def _walk(top: Path):
+    """os.walk in sorted order, skipping build output, tool folders and links that leave the tree."""
+    for folder, dirs, files in os.walk(top, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        yield Path(folder), dirs, sorted(files)
+

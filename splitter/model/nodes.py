@@ -1,0 +1,233 @@
+"""Position-keeping document trees for JSON and YAML templates: every value knows its exact source span.
+
+Edits splice text at these spans, so a template can be changed without re-serializing (and reformatting) it.
+JSON is parsed by tree-sitter-json (after `json.loads` has proved it valid and located any syntax error);
+YAML is composed by ruamel.yaml, whose nodes carry character offsets and keep CloudFormation short tags.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from splitter.errors import SplitterError
+
+# A bound on nodes visited while converting: YAML aliases can make a tiny file expand exponentially.
+MAX_NODES = 2_000_000
+
+
+@dataclass(eq=False)
+class Node:
+    kind: str                      # "map", "seq" or "scalar"
+    value: Any                     # map: dict[str, Node]; seq: list[Node]; scalar: str/int/float/bool/None
+    start: int                     # character offsets into the decoded text (BOM excluded)
+    end: int
+    line: int                      # 1-based
+    column: int                    # 0-based
+    tag: str | None = None         # YAML short tag such as "!Ref"; None for plain values and all JSON
+    keys: dict[str, "Node"] = field(default_factory=dict)   # map only: the key nodes
+    flow: bool = True              # YAML: flow style ({...}/[...] or a scalar); JSON: always True
+    style: str | None = None       # YAML scalar style: None (plain), "'", '"', "|", ">"
+
+    def get(self, key: str) -> "Node | None":
+        return self.value.get(key) if self.kind == "map" else None
+
+    def path(self, *keys: str) -> "Node | None":
+        node: Node | None = self
+        for key in keys:
+            node = node.get(key) if node is not None else None
+        return node
+
+    def items(self) -> Iterator[tuple[str, "Node"]]:
+        return iter(self.value.items()) if self.kind == "map" else iter(())
+
+    def plain(self) -> Any:
+        """The value as plain Python (intrinsics as {"Ref": ...} mappings), for reports and comparisons."""
+        if self.tag:
+            name = intrinsic_name(self.tag)
+            inner = Node(self.kind, self.value, self.start, self.end, self.line, self.column, None, self.keys)
+            return {name: inner.plain()}
+        if self.kind == "map":
+            return {k: v.plain() for k, v in self.value.items()}
+        if self.kind == "seq":
+            return [v.plain() for v in self.value]
+        return self.value
+
+
+def intrinsic_name(tag: str) -> str:
+    short = tag.lstrip("!")
+    return short if short in ("Ref", "Condition") else f"Fn::{short}"
+
+
+def intrinsic(node: Node | None) -> tuple[str, Node] | None:
+    """(function name, argument) when the node is an intrinsic function call in either syntax, else None."""
+    if node is None:
+        return None
+    if node.tag:
+        arg = Node(node.kind, node.value, node.start, node.end, node.line, node.column, None, node.keys, node.flow,
+                   node.style)
+        return intrinsic_name(node.tag), arg
+    if node.kind == "map" and len(node.value) == 1:
+        (name, arg), = node.value.items()
+        if name == "Ref" or name == "Condition" or name.startswith("Fn::"):
+            return name, arg
+    return None
+
+
+# -- JSON -----------------------------------------------------------------------------------------------------------
+
+class _Offsets:
+    """Maps tree-sitter byte offsets to character offsets; identity for ASCII text."""
+
+    def __init__(self, text: str):
+        self.ascii = text.isascii()
+        if not self.ascii:
+            self.byte_ends: list[int] = []
+            self.extra: list[int] = []
+            pos = extra = 0
+            for char in text:
+                width = len(char.encode("utf-8", errors="surrogatepass"))
+                pos += width
+                if width > 1:
+                    extra += width - 1
+                    self.byte_ends.append(pos)
+                    self.extra.append(extra)
+
+    def char(self, byte_offset: int) -> int:
+        if self.ascii:
+            return byte_offset
+        index = bisect.bisect_right(self.byte_ends, byte_offset) - 1
+        return byte_offset - (self.extra[index] if index >= 0 else 0)
+
+
+_json_parser = None
+
+
+def _tree_sitter_json():
+    global _json_parser
+    if _json_parser is None:
+        import tree_sitter
+        import tree_sitter_json
+        _json_parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_json.language()))
+    return _json_parser
+
+
+def parse_json(text: str, path) -> Node:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SplitterError(f"not valid JSON: {exc.msg} (column {exc.colno})", path, exc.lineno,
+                            hint="fix the syntax; CloudFormation would reject it too") from None
+    except RecursionError:
+        raise SplitterError("JSON nested too deeply", path) from None
+    data = text.encode("utf-8", errors="surrogatepass")
+    tree = _tree_sitter_json().parse(data)
+    offsets = _Offsets(text)
+    root = tree.root_node
+    values = [child for child in root.named_children if child.type != "comment"]
+    if len(values) != 1:
+        raise SplitterError("expected one JSON document", path)
+    counter = [0]
+    return _json_node(values[0], data, offsets, path, counter)
+
+
+def _json_node(ts, data: bytes, offsets: _Offsets, path, counter) -> Node:
+    counter[0] += 1
+    start, end = offsets.char(ts.start_byte), offsets.char(ts.end_byte)
+    line, column = ts.start_point[0] + 1, ts.start_point[1]
+    if ts.type == "object":
+        values: dict[str, Node] = {}
+        keys: dict[str, Node] = {}
+        for pair in ts.named_children:
+            if pair.type != "pair":
+                continue
+            key_ts, value_ts = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+            key = _json_node(key_ts, data, offsets, path, counter)
+            if key.value in values:
+                raise SplitterError(f"duplicate key {key.value!r}", path, key.line,
+                                    hint="CloudFormation rejects duplicate keys; keep one")
+            keys[key.value] = key
+            values[key.value] = _json_node(value_ts, data, offsets, path, counter)
+        return Node("map", values, start, end, line, column, keys=keys)
+    if ts.type == "array":
+        items = [_json_node(c, data, offsets, path, counter) for c in ts.named_children if c.type != "comment"]
+        return Node("seq", items, start, end, line, column)
+    raw = data[ts.start_byte:ts.end_byte].decode("utf-8", errors="surrogatepass")
+    return Node("scalar", json.loads(raw), start, end, line, column, style='"' if ts.type == "string" else None)
+
+
+# -- YAML -----------------------------------------------------------------------------------------------------------
+
+def parse_yaml(text: str, path) -> Node:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="rt")
+    try:
+        root = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = (exc.problem or exc.context or "syntax error").strip()
+        raise SplitterError(f"not valid YAML: {problem}", path, line, hint="fix the syntax") from None
+    except (YAMLError, RecursionError) as exc:
+        raise SplitterError(f"not valid YAML: {exc}", path) from None
+    if root is None:
+        raise SplitterError("the template is empty", path)
+    return _yaml_node(root, path, [0], set())
+
+
+def _yaml_node(node, path, counter, ancestors: set[int]) -> Node:
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    counter[0] += 1
+    if counter[0] > MAX_NODES:
+        raise SplitterError("the YAML expands to too many values (an alias bomb?)", path,
+                            hint="CloudFormation templates do not need YAML aliases")
+    if id(node) in ancestors:
+        raise SplitterError("a YAML alias refers to itself", path, node.start_mark.line + 1)
+    ancestors = ancestors | {id(node)}
+    tag = node.tag if isinstance(node.tag, str) else getattr(node.tag, "value", None)
+    short = tag if tag and tag.startswith("!") and not tag.startswith("!!") else None
+    start, end = node.start_mark.index, node.end_mark.index
+    line, column = node.start_mark.line + 1, node.start_mark.column
+    flow = bool(getattr(node, "flow_style", False))
+    if isinstance(node, MappingNode):
+        values: dict[str, Node] = {}
+        keys: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            key = _yaml_node(key_node, path, counter, ancestors)
+            name = str(key.value)
+            if name in values:
+                raise SplitterError(f"duplicate key {name!r}", path, key.line,
+                                    hint="CloudFormation rejects duplicate keys; keep one")
+            keys[name] = key
+            values[name] = _yaml_node(value_node, path, counter, ancestors)
+        return Node("map", values, start, end, line, column, short, keys, flow)
+    if isinstance(node, SequenceNode):
+        items = [_yaml_node(child, path, counter, ancestors) for child in node.value]
+        return Node("seq", items, start, end, line, column, short, flow=flow)
+    style = node.style if node.style in ("'", '"', "|", ">") else None
+    return Node("scalar", _yaml_scalar(node.value, tag, style), start, end, line, column, short, style=style)
+
+
+def _yaml_scalar(value: str, tag: str | None, style: str | None) -> Any:
+    if style is not None or tag is None:
+        return value
+    if tag.endswith(":int"):
+        try:
+            return int(value.replace("_", ""), 0)
+        except ValueError:
+            return value
+    if tag.endswith(":float"):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    if tag.endswith(":bool"):
+        return value.lower() in ("true", "yes", "on", "y")
+    if tag.endswith(":null"):
+        return None
+    return value
