@@ -1,0 +1,313 @@
+"""`lambda-split verify`: read built .NET Lambda packages before deployment and name every file the function's CPU
+cannot load, what it is built for, and the likely cause.
+
+Modes. `verify ARTIFACT... --arch x86_64|arm64` checks each zip, publish folder or single binary against that
+architecture. `verify PATH` (PATH as for `check`) finds the package of every zip function where the AWS tools leave
+it: for a project, `<project>/bin/<Configuration>/<tfm>/<project folder>.zip` (`dotnet lambda package`), else
+`.../<tfm>/publish/` (left by `deploy-serverless`, which uploads a temporary zip); the newest when several target
+frameworks have one. A CodeUri naming a folder without a project or a prebuilt zip is checked as it is. Each package
+is judged against the architecture of each function using it. A package not found is reported; it fails only with
+--strict. Image and S3 functions are not checked.
+
+Checks (headers only; zip members are streamed, never extracted):
+- Assemblies (PE with a CLR header): machine 0x014C IL-only runs anywhere (unless 32-bit-required); ReadyToRun and
+  mixed-mode images must be linux-x64 0xFD1D / linux-arm64 0xD11D, any other OS or CPU is a mismatch; an IL-only
+  image with a PlatformTarget (0x8664, 0xAA64) needs that CPU. A PE without a CLR header is a native Windows DLL
+  and is skipped: Linux never loads it.
+- Native code (ELF, 32- or 64-bit, any name ending .so/.so.N/.dll/.exe or without extension): e_machine 62 x86-64,
+  183 AArch64; anything else is a mismatch.
+- The root `*.deps.json`: `runtimeTarget.name` ending in a RID must be `linux-x64` / `linux-arm64`; portable is fine.
+- Files under `runtimes/<rid>/` are judged only for RIDs the function's host would load (see splitter.package).
+- A file named like a binary that is not PE or ELF is skipped; one that starts with `MZ` / `\\x7fELF` but does not
+  parse (or is truncated), a corrupt zip or a missing path is bad input.
+
+Exit codes: 0 every file matches, 1 a mismatch (or, with --strict, a missing package), 2 bad input.
+
+JSON (`--format json`), schema `lambda-split/verify/v1` (fields are only ever added):
+  {"schema", "ok": bool (exit code 0),
+   "packages": [{"package", "format": "zip"|"folder"|"file", "template": path|null, "code_uri": str|null,
+                 "architectures": [arch], "functions": {"x86_64"|"arm64": [logical id]}, "checked": n, "not_loaded": n,
+                 "skipped": [{"file", "reason"}]}],
+   "mismatches": [{"package", "file", "kind", "built_for", "evidence", "architecture", "functions": [logical id],
+                   "cause"}],
+   "missing": [{"template", "code_uri", "functions": {"x86_64"|"arm64": [logical id]}, "looked_for": [path]}],
+   "errors": [{"path", "line", "message", "hint"}]}
+`kind` is "ReadyToRun assembly", "IL assembly", "mixed-mode assembly", "native library", "native executable" or
+"deps.json"; `built_for` a RID-like platform ("linux-x64", "win-x64", "x86", "any platform"); `functions` is empty
+in ARTIFACT mode. Paths are as given, or relative to the current folder when below it.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from splitter.binaries import LAMBDA_CPU, Binary
+from splitter.errors import SplitterError
+from splitter.package import Inspection, inspect_package, loaded_on
+
+if TYPE_CHECKING:
+    from splitter.analysis import BuildUnit
+
+SCHEMA = "lambda-split/verify/v1"
+EXIT_OK, EXIT_MISMATCH, EXIT_BAD_INPUT = 0, 1, 2
+
+
+@dataclass
+class Target:
+    """A package to check and the functions that will run it, by architecture."""
+
+    location: Path
+    shown: str                                  # the path as the user reads it
+    needs: dict[str, list[str]]                 # architecture -> logical ids ([] in ARTIFACT mode)
+    unit: BuildUnit | None = None               # PATH mode: the build unit whose package this is
+    inspection: Inspection | None = None
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    target: Target
+    binary: Binary
+    architecture: str
+    functions: list[str]
+    cause: str
+
+    @property
+    def file(self) -> str:
+        return self.target.inspection.display(self.binary.path, self.target.shown)
+
+
+@dataclass
+class Missing:
+    unit: BuildUnit
+    looked_for: list[Path]
+
+
+@dataclass
+class Report:
+    targets: list[Target] = field(default_factory=list)
+    mismatches: list[Mismatch] = field(default_factory=list)
+    missing: list[Missing] = field(default_factory=list)
+    errors: list[SplitterError] = field(default_factory=list)
+    display: object = str                       # Path -> str
+
+
+def run(paths: tuple[str, ...], *, arch: str | None, configuration: str, strict: bool,
+        parameters: dict[str, str], output_format: str) -> int:
+    report = artifact_report(paths, arch) if arch else path_report(paths, configuration, parameters)
+    inspect_all(report)
+    code = exit_code(report, strict)
+    if output_format == "json":
+        click.echo(json.dumps(to_json(report, ok=code == EXIT_OK), indent=2))
+        for error in report.errors:
+            click.echo(f"lambda-split: error: {error}", err=True)
+    else:
+        print_text(report, strict)
+    return code
+
+
+def exit_code(report: Report, strict: bool) -> int:
+    if report.errors:
+        return EXIT_BAD_INPUT
+    return EXIT_MISMATCH if report.mismatches or (strict and report.missing) else EXIT_OK
+
+
+# -- what to check -----------------------------------------------------------------------------------------------
+
+def artifact_report(paths: tuple[str, ...], architecture: str) -> Report:
+    report = Report()
+    seen: set[Path] = set()
+    for given in paths:
+        location = Path(given)
+        if location.is_dir() and any(location.glob("*.??proj")):
+            raise SplitterError("is a project folder, not a package", location,
+                                hint="give bin/<Configuration>/<tfm>/publish or the zip, or drop --arch to find "
+                                     "each function's package from the template")
+        key = location.resolve()
+        if key not in seen:
+            seen.add(key)
+            report.targets.append(Target(location, str(location), {architecture: []}))
+    return report
+
+
+def path_report(paths: tuple[str, ...], configuration: str, parameters: dict[str, str]) -> Report:
+    from splitter.analysis import analyze
+    from splitter.discover import discover
+
+    if len(paths) != 1:
+        raise SplitterError(f"{len(paths)} paths given without --arch",
+                            hint="check packages with --arch x86_64|arm64, or give one template, project or "
+                                 "solution folder")
+    given = Path(paths[0])
+    if is_package(given):
+        raise SplitterError("is a built package; say which architecture will run it", given,
+                            hint="add --arch x86_64 or --arch arm64")
+    workspace = discover(given)
+    analysis = analyze(workspace, parameters)
+    report = Report(errors=list(analysis.errors), display=workspace.display)
+    for unit in analysis.units:
+        needs = {arch: [f.logical_id for f in functions] for arch, functions in unit.by_architecture.items()}
+        location, looked_for = find_package(unit, configuration)
+        if location is None:
+            report.missing.append(Missing(unit, looked_for))
+        else:
+            report.targets.append(Target(location, workspace.display(location), needs, unit))
+    return report
+
+
+def is_package(path: Path) -> bool:
+    if path.is_file():
+        return path.suffix.lower() in (".zip", ".dll", ".so", ".exe") or zipfile.is_zipfile(path)
+    return path.is_dir() and any(path.glob("*.deps.json"))
+
+
+def find_package(unit: BuildUnit, configuration: str) -> tuple[Path | None, list[Path]]:
+    """The package deploy-serverless or `dotnet lambda package` left for a build unit, and where it looked."""
+    if unit.kind != "project":
+        return unit.target, [unit.target]     # a folder zipped as-is, or a prebuilt archive
+    project = unit.project
+    output = project.folder / "bin" / configuration
+    frameworks = project.target_frameworks or _built_frameworks(output) or ["<tfm>"]
+    names = dict.fromkeys([project.folder.name, project.name])
+    zips = [output / tfm / f"{name}.zip" for tfm in frameworks for name in names]
+    publish = [output / tfm / "publish" for tfm in frameworks]
+    for candidates, exists in ((zips, Path.is_file), (publish, Path.is_dir)):
+        found = [path for path in candidates if exists(path)]
+        if found:
+            return max(found, key=lambda path: path.stat().st_mtime), zips + publish
+    return None, zips + publish
+
+
+def _built_frameworks(output: Path) -> list[str]:
+    return sorted(p.name for p in output.iterdir() if p.is_dir()) if output.is_dir() else []
+
+
+# -- checking ----------------------------------------------------------------------------------------------------
+
+def inspect_all(report: Report) -> None:
+    by_location: dict[Path, list[Target]] = {}
+    for target in report.targets:
+        by_location.setdefault(target.location.resolve(), []).append(target)
+    for targets in by_location.values():
+        architectures = sorted({arch for target in targets for arch in target.needs})
+        try:
+            inspection = inspect_package(targets[0].location, architectures)
+        except SplitterError as error:
+            report.errors.append(error)
+            continue
+        for target in targets:
+            target.inspection = inspection
+            report.mismatches.extend(judge(target))
+
+
+def judge(target: Target) -> list[Mismatch]:
+    mismatches = []
+    for architecture, functions in target.needs.items():
+        for binary in target.inspection.binaries:
+            if loaded_on(binary.path, architecture) and not binary.platform.runs_on(architecture):
+                mismatches.append(Mismatch(target, binary, architecture, functions,
+                                           likely_cause(binary, architecture, target.unit)))
+    return mismatches
+
+
+def likely_cause(binary: Binary, architecture: str, unit: BuildUnit | None) -> str:
+    platform, needed = binary.platform, f"linux-{LAMBDA_CPU[architecture]}"
+    other = next((arch for arch, cpu in LAMBDA_CPU.items() if cpu == platform.cpu and arch != architecture), None)
+    if other and platform.os in (None, "linux"):
+        parts = binary.path.split("/")
+        if len(parts) >= 3 and parts[0].lower() == "runtimes" and parts[1].lower() != "any":
+            return f"the NuGet package that ships it put a {platform} binary under runtimes/{parts[1]}/"
+        if unit is not None and unit.is_hazard and unit.built_as == other:
+            return (f"deploy-serverless builds CodeUri {unit.code_uri!r} once, for its first function's architecture "
+                    f"({unit.functions[0].logical_id}, {other}); split it with `lambda-split migrate`")
+        if binary.kind == "IL assembly":
+            return f"compiled with <PlatformTarget>{platform.cpu}</PlatformTarget>; use AnyCPU"
+        what = "ReadyToRun code compiled" if binary.kind == "ReadyToRun assembly" else "published"
+        return (f"{what} for linux-{platform.cpu}; publish for {needed} "
+                f"(dotnet lambda package --function-architecture {architecture}, or fix <RuntimeIdentifier>)")
+    if binary.kind == "IL assembly" and platform.cpu == "x86":
+        return "compiled with <PlatformTarget>x86</PlatformTarget> (32-bit only); Lambda runs 64-bit: use AnyCPU"
+    if binary.kind == "mixed-mode assembly":
+        return "a C++/CLI mixed-mode assembly runs only on Windows"
+    if platform.os and platform.os != "linux":
+        return f"published for {platform}: publish with --runtime {needed}"
+    return f"built for {platform}, which a {architecture} function cannot load"
+
+
+# -- output ------------------------------------------------------------------------------------------------------
+
+def print_text(report: Report, strict: bool) -> None:
+    for error in report.errors:
+        click.echo(f"lambda-split: error: {error}", err=True)
+    for mismatch in report.mismatches:
+        click.echo(mismatch_line(mismatch))
+    for missing in report.missing:
+        click.echo(missing_line(missing, report, strict))
+    click.echo(summary(report))
+
+
+def mismatch_line(mismatch: Mismatch) -> str:
+    binary, functions, arch = mismatch.binary, mismatch.functions, mismatch.architecture
+    if functions:
+        who = f"but function{'s' if len(functions) > 1 else ''} {', '.join(functions)} run{'' if len(functions) > 1 else 's'} on {arch}"
+    else:
+        who = f"not for {arch} (--arch)"
+    return (f"{mismatch.file}: {binary.kind} built for {binary.platform} ({binary.evidence}), {who}; "
+            f"likely cause: {mismatch.cause}")
+
+
+def missing_line(missing: Missing, report: Report, strict: bool) -> str:
+    unit = missing.unit
+    names = ", ".join(f.logical_id for f in unit.functions)
+    where = " or ".join(report.display(path) for path in missing.looked_for[:1] + missing.looked_for[-1:])
+    label = "error" if strict else "warning"
+    return (f"{label}: {report.display(unit.template.path)}: no package for {names} (CodeUri {unit.code_uri!r}); "
+            f"looked for {where}: build it with `dotnet lambda package`, not checked")
+
+
+def summary(report: Report) -> str:
+    checked = [t for t in report.targets if t.inspection is not None]
+    files = sum(len(t.inspection.binaries) for t in checked)
+    packages = f"{len(checked)} package{'s' if len(checked) != 1 else ''}"
+    if report.mismatches:
+        count = len({(m.file, m.architecture) for m in report.mismatches})
+        return (f"{count} file{'s' if count != 1 else ''} would fail on their function's architecture "
+                f"({packages}, {files} files checked).")
+    if report.errors:
+        return f"{packages} checked ({files} files); unreadable input above."
+    if not checked:
+        return "Nothing checked: no package found."
+    return (f"OK: {packages}, {files} files checked; every assembly, native library and deps.json matches its "
+            f"functions' architecture.")
+
+
+def to_json(report: Report, ok: bool) -> dict:
+    show = report.display
+    return {
+        "schema": SCHEMA,
+        "ok": ok,
+        "packages": [_package_json(target, show) for target in report.targets if target.inspection is not None],
+        "mismatches": [{"package": m.target.shown, "file": m.binary.path, "kind": m.binary.kind,
+                        "built_for": str(m.binary.platform), "evidence": m.binary.evidence,
+                        "architecture": m.architecture, "functions": m.functions, "cause": m.cause}
+                       for m in report.mismatches],
+        "missing": [{"template": show(m.unit.template.path), "code_uri": m.unit.code_uri,
+                     "functions": {arch: [f.logical_id for f in fns] for arch, fns in m.unit.by_architecture.items()},
+                     "looked_for": [show(path) for path in m.looked_for]} for m in report.missing],
+        "errors": [dict(e.to_json(), path=show(e.path) if e.path else None) for e in report.errors],
+    }
+
+
+def _package_json(target: Target, show) -> dict:
+    inspection, unit = target.inspection, target.unit
+    return {"package": target.shown, "format": inspection.format,
+            "template": show(unit.template.path) if unit else None, "code_uri": unit.code_uri if unit else None,
+            "architectures": sorted(target.needs),
+            "functions": {arch: ids for arch, ids in target.needs.items() if ids},
+            "checked": len(inspection.binaries), "not_loaded": inspection.not_loaded,
+            "skipped": [{"file": s.path, "reason": s.reason} for s in inspection.skipped]}
