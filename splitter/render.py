@@ -25,9 +25,15 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False)
+    env.filters["json"] = _json_value
     env.filters["xml"] = _xml_escape
     return env
+
+
+def _json_value(value, indent: int = 2, level: int = 1) -> str:
+    """JSON for a value nested `level` deep in a two-space-indented document (lists and objects on lines)."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return text.replace("\n", "\n" + " " * (indent * level))
 
 
 def _xml_escape(value: str) -> str:

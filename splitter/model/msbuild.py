@@ -63,6 +63,7 @@ class Project:
     source: TextFile
     root: etree._Element
     properties: dict[str, str] = field(default_factory=dict)     # unconditional properties, first definition
+    own_properties: dict[str, str] = field(default_factory=dict) # the same, from this file only (no imports)
     project_references: list[ProjectReference] = field(default_factory=list)
     package_references: list[PackageReference] = field(default_factory=list)
     internals_visible_to: list[str] = field(default_factory=list)
@@ -130,6 +131,7 @@ def load_project(path: Path, inherited: dict[str, str] | None = None) -> Project
         elif name == "ItemGroup":
             _read_items(project, group)
     project.properties.update(own)
+    project.own_properties = own
     return project
 
 

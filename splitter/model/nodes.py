@@ -14,8 +14,9 @@ from typing import Any, Iterator
 
 from splitter.errors import SplitterError
 
-# A bound on nodes visited while converting: YAML aliases can make a tiny file expand exponentially.
-MAX_NODES = 2_000_000
+# A bound on the values a YAML document expands to: aliases can make a tiny file expand exponentially. CloudFormation
+# caps a template at 1 MB, far below this; the bound is checked before expanding, so a bomb fails at once.
+MAX_NODES = 250_000
 
 
 @dataclass(eq=False)
@@ -30,6 +31,8 @@ class Node:
     keys: dict[str, "Node"] = field(default_factory=dict)   # map only: the key nodes
     flow: bool = True              # YAML: flow style ({...}/[...] or a scalar); JSON: always True
     style: str | None = None       # YAML scalar style: None (plain), "'", '"', "|", ">"
+    anchor: str | None = None      # YAML: the anchor (&name) this value defines; its span includes `&name `
+    alias: bool = False            # YAML: reached through an alias (*name); the span is the anchored value's
 
     def get(self, key: str) -> "Node | None":
         return self.value.get(key) if self.kind == "map" else None
@@ -78,7 +81,7 @@ def intrinsic(node: Node | None) -> tuple[str, Node] | None:
 
 # -- JSON -----------------------------------------------------------------------------------------------------------
 
-class _Offsets:
+class ByteOffsets:
     """Maps tree-sitter byte offsets to character offsets; identity for ASCII text."""
 
     def __init__(self, text: str):
@@ -124,7 +127,7 @@ def parse_json(text: str, path) -> Node:
         raise SplitterError("JSON nested too deeply", path) from None
     data = text.encode("utf-8", errors="surrogatepass")
     tree = _tree_sitter_json().parse(data)
-    offsets = _Offsets(text)
+    offsets = ByteOffsets(text)
     root = tree.root_node
     values = [child for child in root.named_children if child.type != "comment"]
     if len(values) != 1:
@@ -133,7 +136,7 @@ def parse_json(text: str, path) -> Node:
     return _json_node(values[0], data, offsets, path, counter)
 
 
-def _json_node(ts, data: bytes, offsets: _Offsets, path, counter) -> Node:
+def _json_node(ts, data: bytes, offsets: ByteOffsets, path, counter) -> Node:
     counter[0] += 1
     start, end = offsets.char(ts.start_byte), offsets.char(ts.end_byte)
     line, column = ts.start_point[0] + 1, ts.start_point[1]
@@ -176,41 +179,90 @@ def parse_yaml(text: str, path) -> Node:
         raise SplitterError(f"not valid YAML: {exc}", path) from None
     if root is None:
         raise SplitterError("the template is empty", path)
-    return _yaml_node(root, path, [0], set())
+    _check_expansion(root, path)
+    try:
+        return _yaml_node(root, text, path, set())
+    except RecursionError:
+        raise SplitterError("not valid YAML: nested too deeply", path) from None
 
 
-def _yaml_node(node, path, counter, ancestors: set[int]) -> Node:
+def _yaml_children(node) -> list:
     from ruamel.yaml.nodes import MappingNode, SequenceNode
 
-    counter[0] += 1
-    if counter[0] > MAX_NODES:
-        raise SplitterError("the YAML expands to too many values (an alias bomb?)", path,
-                            hint="CloudFormation templates do not need YAML aliases")
-    if id(node) in ancestors:
-        raise SplitterError("a YAML alias refers to itself", path, node.start_mark.line + 1)
-    ancestors = ancestors | {id(node)}
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    return list(node.value) if isinstance(node, SequenceNode) else []
+
+
+def _check_expansion(root, path) -> None:
+    """Refuse self-referring aliases and documents expanding past MAX_NODES, without expanding anything."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()            # the ancestors of the node being visited
+    stack = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _yaml_children(node))
+            if sizes[key] > MAX_NODES:
+                raise SplitterError("the YAML expands to too many values (an alias bomb?)", path,
+                                    node.start_mark.line + 1, hint="CloudFormation templates do not need YAML aliases")
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise SplitterError("a YAML alias refers to itself", path, node.start_mark.line + 1,
+                                hint="CloudFormation templates cannot be recursive")
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _yaml_children(node) if id(child) not in sizes)
+
+
+def _yaml_node(node, text: str, path, anchored: set[int]) -> Node:
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
     tag = node.tag if isinstance(node.tag, str) else getattr(node.tag, "value", None)
     short = tag if tag and tag.startswith("!") and not tag.startswith("!!") else None
     start, end = node.start_mark.index, node.end_mark.index
     line, column = node.start_mark.line + 1, node.start_mark.column
     flow = bool(getattr(node, "flow_style", False))
+    anchor = getattr(node, "anchor", None)
+    anchor = anchor if isinstance(anchor, str) else getattr(anchor, "value", None)
+    alias = anchor is not None and id(node) in anchored
+    if anchor is not None:
+        anchored.add(id(node))
     if isinstance(node, MappingNode):
         values: dict[str, Node] = {}
         keys: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            key = _yaml_node(key_node, path, counter, ancestors)
+            key = _yaml_node(key_node, text, path, anchored)
             name = str(key.value)
             if name in values:
                 raise SplitterError(f"duplicate key {name!r}", path, key.line,
                                     hint="CloudFormation rejects duplicate keys; keep one")
             keys[name] = key
-            values[name] = _yaml_node(value_node, path, counter, ancestors)
-        return Node("map", values, start, end, line, column, short, keys, flow)
+            values[name] = _yaml_node(value_node, text, path, anchored)
+        end = _block_end(end, flow, [*keys.values(), *values.values()])
+        return Node("map", values, start, end, line, column, short, keys, flow, anchor=anchor, alias=alias)
     if isinstance(node, SequenceNode):
-        items = [_yaml_node(child, path, counter, ancestors) for child in node.value]
-        return Node("seq", items, start, end, line, column, short, flow=flow)
+        items = [_yaml_node(child, text, path, anchored) for child in node.value]
+        end = _block_end(end, flow, items)
+        return Node("seq", items, start, end, line, column, short, flow=flow, anchor=anchor, alias=alias)
     style = node.style if node.style in ("'", '"', "|", ">") else None
-    return Node("scalar", _yaml_scalar(node.value, tag, style), start, end, line, column, short, style=style)
+    if style in ("|", ">"):
+        # The composer ends a block scalar after its line break (and any blank lines); the value ends before them.
+        while end > start and text[end - 1] in " \t\r\n":
+            end -= 1
+    return Node("scalar", _yaml_scalar(node.value, tag, style), start, end, line, column, short, style=style,
+                anchor=anchor, alias=alias)
+
+
+def _block_end(end: int, flow: bool, children: list[Node]) -> int:
+    """A block collection ends with its last value: the composer's end also covers trailing comments and indent."""
+    if flow or not children:
+        return end
+    return max(child.end for child in children)
 
 
 def _yaml_scalar(value: str, tag: str | None, style: str | None) -> Any:

@@ -1,0 +1,213 @@
+"""Span edits on source text: replace a value, insert a key, remove a declaration or an XML element, add lines.
+
+Pure functions over strings. Each edit touches only its span and takes indentation and line endings from the
+surrounding text, so nothing else in the file changes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from splitter.model.nodes import Node
+
+
+@dataclass(frozen=True)
+class Edit:
+    start: int
+    end: int
+    text: str
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    for before, after in zip(ordered, ordered[1:]):
+        if after.start < before.end:
+            raise ValueError(f"overlapping edits at {before.start}-{before.end} and {after.start}-{after.end}")
+    out, last = [], 0
+    for edit in ordered:
+        out.append(text[last:edit.start])
+        out.append(edit.text)
+        last = edit.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def line_start(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1
+
+
+def line_end(text: str, offset: int) -> int:
+    """Offset just past the newline of the line holding `offset` (or the end of the text)."""
+    end = text.find("\n", offset)
+    return len(text) if end < 0 else end + 1
+
+
+def newline_of(text: str) -> str:
+    return "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n"
+
+
+# -- template scalars -------------------------------------------------------------------------------------------------
+
+_PLAIN_SAFE = re.compile(r"^[A-Za-z0-9_.~/][A-Za-z0-9_.~/:+\-]*$")
+
+
+def scalar_text(value: str, fmt: str, like: Node | None = None) -> str:
+    """A string value written as the file writes its neighbour `like` (quote style kept where possible)."""
+    if fmt == "json":
+        return json.dumps(value, ensure_ascii=False)
+    style = like.style if like is not None else None
+    if style == "'":
+        return "'" + value.replace("'", "''") + "'"
+    if style == '"' or not _PLAIN_SAFE.match(value) or value in ("true", "false", "null", "~", "yes", "no"):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def replace_scalar(node: Node, value: str, fmt: str) -> Edit:
+    return Edit(node.start, node.end, scalar_text(value, fmt, node))
+
+
+def insert_key(text: str, mapping: Node, key: str, value_text: str, fmt: str, after: str | None = None,
+               yaml_block_value: list[str] | None = None) -> Edit:
+    """Insert `key: value` into a mapping, after the key `after` when present (else after the last key).
+
+    For YAML, `yaml_block_value` gives the value as lines (block style) to write under the key instead of
+    `value_text` on the key's line."""
+    if fmt == "json":
+        return _insert_json_key(text, mapping, key, value_text, after)
+    return _insert_yaml_key(text, mapping, key, value_text, after, yaml_block_value)
+
+
+def _anchor(mapping: Node, after: str | None, scalar_only: bool) -> str | None:
+    keys = list(mapping.value)
+    if after in mapping.value and (not scalar_only or mapping.value[after].kind == "scalar"):
+        return after
+    if scalar_only:
+        scalars = [k for k in keys if mapping.value[k].kind == "scalar" and not mapping.value[k].style in ("|", ">")]
+        return scalars[-1] if scalars else None
+    return keys[-1] if keys else None
+
+
+def _insert_json_key(text: str, mapping: Node, key: str, value_text: str, after: str | None) -> Edit:
+    anchor = _anchor(mapping, after, scalar_only=False)
+    entry = f"{json.dumps(key)}: {value_text}"
+    if anchor is None:                                          # {} -> {"Key": value}
+        return Edit(mapping.start + 1, mapping.end - 1, entry)
+    key_node, value_node = mapping.keys[anchor], mapping.value[anchor]
+    if mapping.line == text.count("\n", 0, mapping.end) + 1:   # the whole mapping is on one line
+        return Edit(value_node.end, value_node.end, f", {entry}")
+    indent = text[line_start(text, key_node.start):key_node.start]
+    if indent.strip():                                          # keys share lines: fall back to a plain comma
+        return Edit(value_node.end, value_node.end, f", {entry}")
+    return Edit(value_node.end, value_node.end, f",{newline_of(text)}{indent}{entry}")
+
+
+def _insert_yaml_key(text: str, mapping: Node, key: str, value_text: str, after: str | None,
+                     block: list[str] | None) -> Edit:
+    nl = newline_of(text)
+    if mapping.flow:
+        close = text.rfind("}", mapping.start, mapping.end)
+        return Edit(close, close, f", {key}: {value_text}")
+    anchor = _anchor(mapping, after, scalar_only=True)
+    first_key = next(iter(mapping.keys.values()))
+    indent = " " * first_key.column
+    lines = [f"{indent}{key}: {value_text}"] if block is None else \
+        [f"{indent}{key}:"] + [f"{indent}{line}" for line in block]
+    inserted = nl.join(lines) + nl
+    if anchor is None:
+        at = line_start(text, first_key.start)
+        return Edit(at, at, inserted)
+    at = line_end(text, mapping.value[anchor].end)
+    if at == len(text) and not text.endswith("\n"):
+        inserted = nl + inserted.rstrip("\r\n")
+    return Edit(at, at, inserted)
+
+
+# -- whole declarations and lines ---------------------------------------------------------------------------------------
+
+def removal_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a declaration's span to whole lines, with the comments right above it and one blank line."""
+    begin = line_start(text, start)
+    if text[begin:start].strip():                       # something else precedes it on the line
+        begin = start
+    finish = line_end(text, end) if not text[end:line_end(text, end)].strip() else end
+    # Doc comments and attributes-as-comments directly above belong to the declaration.
+    while begin > 0:
+        previous = line_start(text, begin - 1)
+        line = text[previous:begin].strip()
+        if line.startswith("//") or line.startswith("/*") or line.startswith("*") or line.endswith("*/"):
+            begin = previous
+        else:
+            break
+    # Drop one blank line so the neighbours do not end up with two, or with a blank line after "{".
+    previous_line = text[line_start(text, begin - 1):begin] if begin > 0 else ""
+    following_line = text[finish:line_end(text, finish)] if finish < len(text) else ""
+    before_previous = text[line_start(text, line_start(text, begin - 1) - 1):line_start(text, begin - 1)] \
+        if begin > 0 and line_start(text, begin - 1) > 0 else ""
+    if following_line and not following_line.strip() and (
+            begin == 0 or not previous_line.strip() or previous_line.rstrip().endswith("{")):
+        finish = line_end(text, finish)
+    elif previous_line and not previous_line.strip() and (
+            not following_line.strip() or following_line.strip().startswith("}")) and before_previous is not None:
+        begin = line_start(text, begin - 1)
+    return begin, finish
+
+
+def remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    widened = sorted(removal_span(text, s, e) for s, e in spans)
+    merged: list[list[int]] = []
+    for start, end in widened:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return apply_edits(text, [Edit(s, e, "") for s, e in merged])
+
+
+# -- XML (MSBuild) ----------------------------------------------------------------------------------------------------
+
+def element_span(text: str, sourceline: int, name: str) -> tuple[int, int]:
+    """Span of an element that starts on line `sourceline` (1-based): from its `<name` to its end tag."""
+    offset = 0
+    for _ in range(sourceline - 1):
+        offset = text.index("\n", offset) + 1
+    start = text.index(f"<{name}", offset)
+    self_closing = re.compile(r"<%s\b[^>]*/>" % re.escape(name)).match(text, start)
+    if self_closing:
+        return start, self_closing.end()
+    close = text.index(f"</{name}>", start)
+    return start, close + len(f"</{name}>")
+
+
+def xml_removal_edits(text: str, spans: list[tuple[int, int]]) -> list[Edit]:
+    """Edits removing elements given by span, whole lines, with XML comment lines right above each."""
+    widened = []
+    for start, end in spans:
+        begin, finish = line_start(text, start), line_end(text, end)
+        while begin > 0:
+            previous = line_start(text, begin - 1)
+            line = text[previous:begin].strip()
+            if line.startswith("<!--") and line.endswith("-->"):
+                begin = previous
+            else:
+                break
+        widened.append((begin, finish))
+    return [Edit(s, e, "") for s, e in _merge(widened)]
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
+
+
+def indentation_at(text: str, offset: int) -> str:
+    begin = line_start(text, offset)
+    match = re.match(r"[ \t]*", text[begin:])
+    return match.group(0) if match else ""

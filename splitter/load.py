@@ -1,0 +1,173 @@
+"""Load everything `migrate` needs to decide: the analysis, and for each project to split its C# sources, the
+projects that reference it (with their sources), the solutions and the defaults files. All reading happens here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+
+from splitter.analysis import Analysis, BuildUnit, ProjectCache, analyze
+from splitter.discover import DEFAULTS_FILE, SKIP_DIRS, SOLUTION_SUFFIXES, Workspace, discover
+from splitter.errors import SplitterError
+from splitter.model.csharp import CsFile, parse_file
+from splitter.model.msbuild import PROJECT_SUFFIXES, Project, Solution, load_solution
+from splitter.textfile import TextFile, read_text
+
+TEST_PACKAGES = ("microsoft.net.test.sdk", "xunit", "nunit", "mstest.testframework", "xunit.v3")
+
+
+@dataclass(eq=False)
+class SourceProject:
+    project: Project
+    files: list[CsFile]
+
+    @property
+    def is_test(self) -> bool:
+        if self.project.properties.get("IsTestProject", "").lower() == "true":
+            return True
+        return any(p.include.lower() in TEST_PACKAGES for p in self.project.package_references)
+
+    def uses(self, name: str) -> bool:
+        return any(f.uses(name) for f in self.files)
+
+
+@dataclass(eq=False)
+class SplitTarget:
+    """A project that builds functions of both architectures, with everything that decides how it splits."""
+    source: SourceProject
+    units: list[BuildUnit]                         # every unit, in every template, that builds this project
+    referencing: list[SourceProject]               # other projects with a ProjectReference to it
+    defaults: tuple[TextFile, dict] | None         # its folder's aws-lambda-tools-defaults.json
+
+    @property
+    def project(self) -> Project:
+        return self.source.project
+
+
+@dataclass
+class MigrationModel:
+    workspace: Workspace
+    analysis: Analysis
+    targets: list[SplitTarget] = field(default_factory=list)
+    solutions: list[Solution] = field(default_factory=list)
+    existing: set[str] = field(default_factory=set)     # relative paths that exist under the root (for collisions)
+
+
+def solution_root(path: Path) -> Path:
+    """Where migrate may write: the nearest folder at or above PATH that holds a solution file, bounded by the
+    git repository; else the repository top; else PATH itself."""
+    start = path if path.is_dir() else path.parent
+    top = None
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            top = folder
+            break
+    for folder in (start, *start.parents):
+        try:
+            if any(p.suffix.lower() in SOLUTION_SUFFIXES for p in folder.iterdir()):
+                return folder
+        except OSError:
+            pass
+        if folder == top:
+            break
+    return top or start
+
+
+def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
+    workspace = discover(path)
+    root = solution_root(Path(path).resolve())
+    if workspace.root != root:
+        workspace.root = root
+        workspace.solutions = sorted(p for p in _files_below(root) if p.suffix.lower() in SOLUTION_SUFFIXES)
+    projects = ProjectCache(workspace)
+    analysis = analyze(workspace, parameters, projects)
+    model = MigrationModel(workspace=workspace, analysis=analysis)
+    if analysis.errors:
+        return model
+    to_split: dict[Path, list[BuildUnit]] = {}
+    for unit in analysis.hazards:
+        to_split.setdefault(unit.project.path.resolve(), [])
+    for unit in analysis.units:
+        if unit.project is not None and unit.project.path.resolve() in to_split:
+            to_split[unit.project.path.resolve()].append(unit)
+    if not to_split:
+        return model
+    all_files = _files_below(root)
+    model.existing = {p.relative_to(root).as_posix() for p in all_files}
+    project_paths = [p for p in all_files if p.suffix.lower() in PROJECT_SUFFIXES]
+    sources: dict[Path, SourceProject] = {}
+
+    def source_of(project_path: Path) -> SourceProject:
+        key = project_path.resolve()
+        if key not in sources:
+            project = projects.get(key)
+            sources[key] = SourceProject(project, [parse_file(p) for p in compile_items(project, all_files)])
+        return sources[key]
+
+    for project_path, units in to_split.items():
+        _outside_guard(root, project_path)
+        referencing = []
+        for other in project_paths:
+            if other.resolve() == project_path:
+                continue
+            try:
+                candidate = projects.get(other)
+            except SplitterError:
+                continue
+            if any(ref.path.resolve() == project_path for ref in candidate.project_references):
+                referencing.append(source_of(other))
+        defaults_path = project_path.parent / DEFAULTS_FILE
+        defaults = None
+        if defaults_path.is_file():
+            from splitter.discover import read_defaults
+            defaults = (read_text(defaults_path), read_defaults(defaults_path))
+        model.targets.append(SplitTarget(source_of(project_path), units, referencing, defaults))
+    model.solutions = [load_solution(p) for p in workspace.solutions]
+    return model
+
+
+def _outside_guard(root: Path, path: Path) -> None:
+    if root not in path.resolve().parents:
+        raise SplitterError("the project to split lies outside the solution root", path,
+                            hint=f"run lambda-split on a folder that contains it (the root is {root})")
+
+
+def _files_below(root: Path) -> list[Path]:
+    found = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        found.extend(Path(folder, f) for f in sorted(files))
+    return found
+
+
+def compile_items(project: Project, all_files: list[Path]) -> list[Path]:
+    """The .cs files the SDK's default globs compile: below the project folder, outside bin/obj, outside folders
+    that hold another project, minus `<Compile Remove>` patterns."""
+    folder = project.folder.resolve()
+    nested_roots = {p.parent.resolve() for p in all_files
+                    if p.suffix.lower() in PROJECT_SUFFIXES and p.parent.resolve() != folder
+                    and folder in p.parent.resolve().parents}
+    removes = [r.replace("\\", "/") for r in project.compile_removes]
+    for item in project.properties.get("DefaultItemExcludes", "").split(";"):
+        if item.strip() and "$(" not in item:
+            removes.append(item.strip().replace("\\", "/"))
+    items = []
+    for path in all_files:
+        if path.suffix.lower() != ".cs":
+            continue
+        resolved = path.resolve()
+        if folder not in resolved.parents:
+            continue
+        rel = resolved.relative_to(folder)
+        if rel.parts[0].lower() in ("bin", "obj"):
+            continue
+        if any(n in resolved.parents for n in nested_roots):
+            continue
+        if any(fnmatch(rel.as_posix(), pattern.replace("**/", "*").replace("/**", "/*")) for pattern in removes):
+            continue
+        items.append(path)
+    return items
+

@@ -1,0 +1,132 @@
+"""`lambda-split migrate`: load, plan, then print the plan as a git patch (`--dry-run`) or apply it atomically.
+
+The summary (what moved, what stayed shared and why, what was created and edited, how to deploy) goes to stderr,
+the patch or the JSON plan to stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from splitter import changes as change_set
+from splitter.errors import SplitterError
+from splitter.load import load_migration, solution_root
+from splitter.plan import Options, Plan, plan
+
+
+def run(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | None, allow_dirty: bool,
+        journal_action: str | None, parameters: dict[str, str], output_format: str, color: bool | None) -> int:
+    if journal_action:
+        return _journal(path, journal_action)
+    model = load_migration(path, parameters)
+    if model.analysis.errors:
+        for error in model.analysis.errors:
+            click.echo(f"lambda-split: error: {error}", err=True)
+        return 2
+    root = model.workspace.root
+    if (root / change_set.JOURNAL_NAME).exists():
+        raise SplitterError("an earlier migration was interrupted here", root / change_set.JOURNAL_NAME,
+                            hint="run `lambda-split migrate --resume` or `--rollback` on this folder first")
+    if not model.targets:
+        units = len(model.analysis.units)
+        message = (f"Nothing to do: every build unit ({units}) already serves one architecture.")
+        if output_format == "json":
+            click.echo(json.dumps({"schema": "lambda-split/migrate/v1", "root": str(root), "projects": [],
+                                   "decisions": [], "changes": []}, indent=2))
+        click.echo(message, err=True)
+        return 0
+    result = plan(model, Options(x64_name=x64_name, arm64_name=arm64_name))
+    if output_format == "json":
+        click.echo(json.dumps(result.to_json(), indent=2))
+    if dry_run:
+        if output_format != "json":
+            patch = result.changes.to_patch()
+            use_color = sys.stdout.isatty() if color is None else color
+            _write_stdout(change_set.colorize(patch) if use_color else patch)
+        _summary(result, applied=False)
+        return 0
+    if not allow_dirty:
+        _refuse_dirty(result)
+    result.changes.apply()
+    _summary(result, applied=True)
+    return 0
+
+
+def _write_stdout(data: bytes) -> None:
+    stream = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
+    if stream is not None:
+        sys.stdout.flush()
+        stream.write(data)
+        stream.flush()
+    else:  # click's test runner without a byte stream
+        sys.stdout.write(data.decode("utf-8", errors="surrogateescape"))
+
+
+def _journal(path: str, action: str) -> int:
+    root = solution_root(Path(path).resolve())
+    done = change_set.resume(root) if action == "resume" else change_set.rollback(root)
+    if not done:
+        click.echo(f"Nothing to {action}: no interrupted migration under {root}.", err=True)
+        return 0
+    click.echo(f"{'Finished' if action == 'resume' else 'Rolled back'} the interrupted migration in {root}.",
+               err=True)
+    return 0
+
+
+def _refuse_dirty(result: Plan) -> None:
+    root = result.root
+    touched = [c.path for c in result.changes.changes if isinstance(c, change_set.Modify)]
+    touched += [c.source for c in result.changes.changes if isinstance(c, change_set.Move)]
+    try:
+        probe = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+                               capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return
+    if probe.returncode != 0 or not touched:
+        return
+    status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", *touched],
+                            capture_output=True, text=True, timeout=60)
+    dirty = [line[3:] for line in status.stdout.splitlines() if line.strip()]
+    if dirty:
+        raise SplitterError(f"{len(dirty)} file{'s' if len(dirty) != 1 else ''} to change "
+                            f"{'have' if len(dirty) != 1 else 'has'} uncommitted changes (first: {dirty[0]})",
+                            root, hint="commit or stash them, or pass --allow-dirty")
+
+
+def _summary(result: Plan, applied: bool) -> None:
+    echo = lambda line="": click.echo(line, err=True)  # noqa: E731
+    verb = {"create": "created" if applied else "would create", "move": "moved" if applied else "would move",
+            "edit": "edited" if applied else "would edit"}
+    for target, projects in result.split:
+        echo(f"Split {result.rel(target.project.path)}: it built functions of both architectures.")
+        for fp in projects.values():
+            echo(f"  {fp.architecture:<7} {fp.name}: {', '.join(f.logical_id for f in fp.functions)}")
+    for decision in result.decisions:
+        if decision.kind in ("move", "shared"):
+            echo(f"  {'moves ' if decision.kind == 'move' else 'shared'}  {decision.subject} {decision.detail}")
+    counts = {"create": 0, "modify": 0, "move": 0}
+    for change in result.changes.changes:
+        counts[type(change).__name__.lower()] += 1
+    echo(f"{'Done' if applied else 'Dry run'}: {counts['create']} file{'s' if counts['create'] != 1 else ''} "
+         f"{verb['create'].split()[-1] if applied else 'to create'}, {counts['modify']} to edit, "
+         f"{counts['move']} to move." if not applied else
+         f"Done: created {counts['create']}, edited {counts['modify']}, moved {counts['move']} file"
+         f"{'s' if sum(counts.values()) != 1 else ''}.")
+    if not applied:
+        echo("Apply it with `git apply` on the patch above, or run the same command without --dry-run.")
+    shared = [d for d in result.decisions if d.kind == "shared"]
+    if shared:
+        echo("Shared handlers keep their handler string: the function project's package holds the library's "
+             "assembly, and the Lambda runtime loads the handler's assembly by name from the package.")
+    templates = sorted({result.rel(f.template_path) for _, projects in result.split
+                        for fp in projects.values() for f in fp.functions})
+    for template in templates:
+        folder = os.path.dirname(template) or "."
+        echo(f"Deploy as before: cd {folder} && dotnet lambda deploy-serverless "
+             f"(each CodeUri now builds one project for one architecture; `sam build` works too).")

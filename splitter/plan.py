@@ -1,0 +1,679 @@
+"""The migration plan: a pure function from the loaded model to what moves where and every edit, as a ChangeSet.
+
+No I/O here. For each project that builds functions of both architectures: the project stays as the shared library,
+one function project per architecture is created next to it, handler types used by one architecture only move
+there, and the template, solutions and test projects are edited in place.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from splitter.changes import ChangeSet, Create, Modify, Move
+from splitter.edits import (Edit, apply_edits, element_span, indentation_at, insert_key, line_end, line_start,
+                            newline_of, remove_spans, replace_scalar, scalar_text,
+                            xml_removal_edits)
+from splitter.errors import SplitterError
+from splitter.load import MigrationModel, SourceProject, SplitTarget
+from splitter.model.csharp import CsFile, TypeDecl, string_argument
+from splitter.model.msbuild import Solution, SolutionProject, local
+from splitter.model.nodes import Node
+from splitter.model.template import Function, Template
+from splitter.render import render
+from splitter.textfile import detect_indent, encode
+
+ARCH_SUFFIX = {"x86_64": "X64", "arm64": "Arm64"}
+# Properties that make a project a Lambda deployment: they leave the shared library for the function projects.
+LAMBDA_ONLY = ("AWSProjectType", "PublishReadyToRun", "GenerateRuntimeConfigurationFiles",
+               "CopyLocalLockFileAssemblies", "RuntimeIdentifier", "SelfContained", "TieredCompilation",
+               "TieredCompilationQuickJitForLoops", "TieredPGO", "PublishReadyToRunComposite")
+# Properties the function projects carry over from the original, in the original's order.
+COPIED = LAMBDA_ONLY[:2] + ("GenerateRuntimeConfigurationFiles", "CopyLocalLockFileAssemblies", "Nullable",
+                            "ImplicitUsings", "LangVersion", "AllowUnsafeBlocks", "TreatWarningsAsErrors",
+                            "WarningsAsErrors", "NoWarn", "InvariantGlobalization", "TieredCompilation",
+                            "TieredCompilationQuickJitForLoops", "TieredPGO", "PublishReadyToRunComposite",
+                            "EnableNETAnalyzers", "AnalysisLevel", "Deterministic")
+DEFAULTS_KEPT = ("profile", "region", "configuration", "framework")
+
+
+@dataclass(frozen=True)
+class Options:
+    x64_name: str | None = None
+    arm64_name: str | None = None
+
+
+@dataclass
+class Decision:
+    kind: str            # "create", "move", "shared", "edit", "note"
+    subject: str
+    detail: str
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "subject": self.subject, "detail": self.detail}
+
+
+@dataclass
+class FunctionProject:
+    architecture: str
+    name: str
+    folder: Path
+    functions: list[Function] = field(default_factory=list)
+    moved: list[TypeDecl] = field(default_factory=list)
+
+    @property
+    def csproj(self) -> Path:
+        return self.folder / f"{self.name}.csproj"
+
+
+@dataclass
+class Plan:
+    root: Path
+    changes: ChangeSet
+    decisions: list[Decision] = field(default_factory=list)
+    split: list[tuple[SplitTarget, dict[str, FunctionProject]]] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        rel = self.rel
+        return {
+            "schema": "lambda-split/migrate/v1",
+            "root": str(self.root),
+            "projects": [{
+                "library": rel(target.project.path),
+                "function_projects": [{
+                    "architecture": fp.architecture, "project": rel(fp.csproj),
+                    "functions": [f.logical_id for f in fp.functions],
+                    "moved_types": [t.full_name for t in fp.moved]} for fp in projects.values()],
+            } for target, projects in self.split],
+            "decisions": [d.to_json() for d in self.decisions],
+            "changes": [{"status": type(c).__name__.lower(), "path": getattr(c, "path", None) or c.target,
+                         **({"from": c.source} if isinstance(c, Move) else {})} for c in self.changes.sorted()],
+        }
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+
+def plan(model: MigrationModel, options: Options = Options()) -> Plan:
+    root = model.workspace.root
+    result = Plan(root=root, changes=ChangeSet(root))
+    template_edits: dict[int, tuple[Template, list[Edit]]] = {}
+    sln_additions: dict[int, tuple[Solution, list[tuple[SolutionProject, str, Path]]]] = {}
+    reference_style = _reference_separator(model)
+    for target in model.targets:
+        projects = _function_projects(target, options, root, model.existing)
+        result.split.append((target, projects))
+        _place_handlers(target, projects, result)
+        _move_sources(target, projects, result, root)
+        _create_projects(target, projects, result, root, reference_style)
+        _edit_library(target, projects, result, root)
+        _edit_tests(target, projects, result, root)
+        for template, edits in _template_edits(target, projects):
+            template_edits.setdefault(id(template), (template, []))[1].extend(edits)
+        for solution in model.solutions:
+            entry = next((p for p in solution.projects if p.path.resolve() == target.project.path.resolve()), None)
+            if entry is not None:
+                additions = sln_additions.setdefault(id(solution), (solution, []))[1]
+                additions.extend((entry, fp.name, fp.csproj) for fp in projects.values())
+    for template, edits in template_edits.values():
+        after = apply_edits(template.source.text, edits)
+        result.changes.add(Modify(result.rel(template.path), template.source.raw,
+                                  encode(after, template.source.encoding, template.source.bom),
+                                  "point each function at its architecture's project"))
+        result.decisions.append(Decision("edit", result.rel(template.path),
+                                         f"{len(edits)} value{'s' if len(edits) != 1 else ''} changed or added"))
+    for solution, additions in sln_additions.values():
+        after = add_to_solution(solution, additions)
+        result.changes.add(Modify(result.rel(solution.path), solution.source.raw,
+                                  encode(after, solution.source.encoding, solution.source.bom),
+                                  "list the function projects"))
+        result.decisions.append(Decision("edit", result.rel(solution.path),
+                                         "added " + ", ".join(name for _, name, _ in additions)))
+    return result
+
+
+# -- layout ----------------------------------------------------------------------------------------------------------
+
+def _function_projects(target: SplitTarget, options: Options, root: Path,
+                       existing: set[str]) -> dict[str, FunctionProject]:
+    project = target.project
+    names = {"x86_64": options.x64_name or f"{project.name}.X64",
+             "arm64": options.arm64_name or f"{project.name}.Arm64"}
+    for arch, name in names.items():
+        if not name or any(c in name for c in '/\\:*?"<>|') or name.startswith("."):
+            raise SplitterError(f"{name!r} is not a usable project name", hint="choose a plain name like Orders.Arm64")
+    if names["x86_64"] == names["arm64"] or project.name in names.values():
+        raise SplitterError("the two function projects and the library need three different names",
+                            project.path, hint="pass different --x64-name and --arm64-name")
+    folder = project.folder.resolve()
+    nested = folder == root or root not in folder.parent.parents and folder.parent != root
+    base = folder if nested else folder.parent
+    projects: dict[str, FunctionProject] = {}
+    for unit in target.units:
+        for function in unit.functions:
+            arch = function.architecture
+            if arch not in projects:
+                projects[arch] = FunctionProject(arch, names[arch], base / names[arch])
+            projects[arch].functions.append(function)
+    for fp in projects.values():
+        rel = fp.folder.relative_to(root).as_posix()
+        if any(path == rel or path.startswith(rel + "/") for path in existing):
+            raise SplitterError(f"the folder for the {fp.architecture} project already exists: {rel}",
+                                fp.folder, hint="move it away, or name the project with --x64-name/--arm64-name")
+    return dict(sorted(projects.items(), key=lambda item: item[0] != "x86_64"))
+
+
+def _is_nested(target: SplitTarget, projects: dict[str, FunctionProject]) -> bool:
+    folder = target.project.folder.resolve()
+    return any(fp.folder.parent == folder for fp in projects.values())
+
+
+# -- where handlers go -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HandlerRef:
+    assembly: str
+    type_name: str
+    method: str
+
+    @classmethod
+    def parse(cls, handler: str | None) -> "HandlerRef | None":
+        if not handler:
+            return None
+        parts = handler.split("::")
+        if len(parts) != 3:
+            return None
+        return cls(parts[0].strip(), parts[1].strip().replace("+", "."), parts[2].strip())
+
+    def with_assembly(self, assembly: str, original: str) -> str:
+        return assembly + original[original.index("::"):]
+
+
+def _place_handlers(target: SplitTarget, projects: dict[str, FunctionProject], result: Plan) -> None:
+    project, source = target.project, target.source
+    _refuse_unsupported(target)
+    by_name: dict[str, TypeDecl] = {}
+    for cs in source.files:
+        for decl in cs.all_types():
+            by_name.setdefault(decl.full_name, decl)
+    users: dict[TypeDecl, list[Function]] = {}
+    for fp in projects.values():
+        for function in fp.functions:
+            ref = HandlerRef.parse(function.handler)
+            if ref is None or ref.assembly != project.assembly_name:
+                continue
+            decl = by_name.get(ref.type_name)
+            while decl is not None and not decl.top_level:
+                decl = _outer_of(decl, source)
+            if decl is not None:
+                users.setdefault(decl, []).append(function)
+    for decl, functions in users.items():
+        archs = sorted({f.architecture for f in functions})
+        reason = _why_shared(decl, archs, target)
+        if reason:
+            result.decisions.append(Decision("shared", decl.full_name, f"stays in {project.name}: {reason}"))
+            continue
+        fp = projects[archs[0]]
+        fp.moved.append(decl)
+        result.decisions.append(Decision("move", decl.full_name,
+                                         f"moves to {fp.name}: only {archs[0]} functions use it"))
+
+
+def _refuse_unsupported(target: SplitTarget) -> None:
+    project = target.project
+    for unit in target.units:
+        for function in unit.functions:
+            if function.handler and "::" not in function.handler:
+                raise SplitterError(
+                    f"{function.logical_id} runs an executable assembly ({function.handler}); splitting executable "
+                    "projects is not supported yet", function.template_path, function.line,
+                    hint="split it by hand: one executable project per architecture")
+    if project.has_package("Amazon.Lambda.Annotations") or any(
+            f.managed_by_annotations for u in target.units for f in u.functions):
+        raise SplitterError("this is an Amazon.Lambda.Annotations project; its source generator rewrites the "
+                            "template, so it needs the Annotations-aware split, which this version cannot do yet",
+                            project.path, hint="nothing was changed")
+
+
+def _outer_of(decl: TypeDecl, source: SourceProject) -> TypeDecl | None:
+    for cs in source.files:
+        for candidate in cs.all_types():
+            if decl in candidate.nested:
+                return candidate
+    return None
+
+
+def _why_shared(decl: TypeDecl, archs: list[str], target: SplitTarget) -> str | None:
+    if len(archs) > 1:
+        return "functions of both architectures use it"
+    if decl.is_partial:
+        return "it is a partial type"
+    if decl.file.has_errors:
+        return f"{decl.file.path.name} has syntax errors lambda-split cannot read past"
+    if decl.file.uses(decl.name, outside=(decl.start, decl.end)):
+        return f"other code in {decl.file.path.name} uses it"
+    for cs in target.source.files:
+        if cs is not decl.file and cs.uses(decl.name):
+            return f"{cs.path.name} uses it"
+    for other in target.referencing:
+        if not other.is_test and other.uses(decl.name):
+            return f"project {other.project.name} uses it"
+    for sibling in decl.file.types:
+        if sibling is not decl and sibling.is_file_local and decl.file.uses(sibling.name, (decl.start, decl.end)):
+            return f"it uses the file-local type {sibling.name}"
+    handlers = [f for f in _functions_of(decl, target)]
+    if any(f.handler is None for f in handlers):
+        return "a function's Handler is not a plain string"
+    return None
+
+
+def _functions_of(decl: TypeDecl, target: SplitTarget) -> list[Function]:
+    out = []
+    for unit in target.units:
+        for function in unit.functions:
+            ref = HandlerRef.parse(function.handler)
+            if ref is not None and (ref.type_name == decl.full_name or
+                                    ref.type_name.startswith(decl.full_name + ".")):
+                out.append(function)
+    return out
+
+
+# -- moving C# -------------------------------------------------------------------------------------------------------
+
+def _move_sources(target: SplitTarget, projects: dict[str, FunctionProject], result: Plan, root: Path) -> None:
+    moving = {decl: fp for fp in projects.values() for decl in fp.moved}
+    files: dict[CsFile, list[TypeDecl]] = {}
+    for decl in moving:
+        files.setdefault(decl.file, []).append(decl)
+    folder = target.project.folder
+    for cs, decls in files.items():
+        rel_in_project = cs.path.relative_to(folder)
+        destinations = {moving[d].name for d in decls}
+        whole = (len(destinations) == 1 and len(decls) == len(cs.types) and not cs.assembly_attributes
+                 and not any(u.is_global for u in cs.usings))
+        if whole:
+            fp = moving[decls[0]]
+            result.changes.add(Move(result.rel(cs.path), result.rel(fp.folder / rel_in_project),
+                                    cs.source.raw, cs.source.raw, f"only {fp.architecture} functions use it"))
+            continue
+        remaining = remove_spans(cs.text, [(d.start, d.end) for d in decls])
+        result.changes.add(Modify(result.rel(cs.path), cs.source.raw,
+                                  encode(remaining, cs.source.encoding, cs.source.bom), "handler types moved out"))
+        for name in sorted(destinations):
+            fp = next(p for p in projects.values() if p.name == name)
+            keep = [d for d in decls if moving[d] is fp]
+            drop = [(t.start, t.end) for t in cs.types if t not in keep]
+            drop += [(a.start, a.end) for a in cs.assembly_attributes]
+            drop += [(u.start, u.end) for u in cs.usings if u.is_global]
+            text = remove_spans(cs.text, drop)
+            file_name = f"{keep[0].name}.cs" if len(keep) == 1 else cs.path.name
+            new_path = fp.folder / rel_in_project.parent / file_name
+            result.changes.add(Create(result.rel(new_path), encode(text, cs.source.encoding, cs.source.bom),
+                                      f"{', '.join(d.name for d in keep)} moved from {cs.path.name}"))
+
+
+# -- new projects ------------------------------------------------------------------------------------------------------
+
+def _reference_separator(model: MigrationModel) -> str:
+    for target in model.targets:
+        for project in [target.project] + [r.project for r in target.referencing]:
+            for ref in project.project_references:
+                return "/" if "/" in ref.include and "\\" not in ref.include else "\\"
+    return "\\"
+
+
+def _msbuild_relpath(path: Path, start: Path, separator: str) -> str:
+    return os.path.relpath(path, start).replace(os.sep, separator)
+
+
+def _serializer_attributes(target: SplitTarget) -> tuple[list[str], list[str], CsFile | None]:
+    """The original's assembly-level [LambdaSerializer], with the using directives its file needs."""
+    for cs in target.source.files:
+        attributes = [a for a in cs.assembly_attributes if a.name == "LambdaSerializer"]
+        if attributes:
+            usings = [u.text for u in cs.usings if not u.is_global]
+            return usings, [a.text for a in attributes], cs
+    return [], [], None
+
+
+def _internals_visible_to(target: SplitTarget) -> list[str]:
+    names = list(target.project.internals_visible_to)
+    for cs in target.source.files:
+        for attribute in cs.assembly_attributes:
+            if attribute.name == "InternalsVisibleTo":
+                name = string_argument(attribute.argument)
+                if name and name not in names:
+                    names.append(name)
+    return names
+
+
+def _create_projects(target: SplitTarget, projects: dict[str, FunctionProject], result: Plan, root: Path,
+                     separator: str) -> None:
+    project = target.project
+    source = project.source
+    nl, indent = source.newline, detect_indent(source.text)
+    own = project.own_properties
+    tf_element = "TargetFrameworks" if "TargetFrameworks" in own else "TargetFramework"
+    usings, serializer, serializer_file = _serializer_attributes(target)
+    global_usings = [u.text for cs in target.source.files for u in cs.usings if u.is_global]
+    for fp in projects.values():
+        has_code = bool(fp.moved)
+        templates = sorted({_rel(f.template_path, fp.folder) for f in fp.functions})
+        content = render(
+            "function.csproj.j2", newline=nl, indent=indent,
+            comment=f"Builds the {fp.architecture} Lambda functions of {', '.join(templates)} "
+                    f"(split from {project.name} by lambda-split).",
+            target_framework_element=tf_element, target_frameworks=own.get(tf_element, ""),
+            properties=[(k, v) for k, v in own.items() if k in COPIED],
+            project_references=[_msbuild_relpath(project.path, fp.folder, separator)],
+            package_references=[{"include": p.include, "version": p.version, "private_assets": p.private_assets,
+                                 "include_assets": p.include_assets}
+                                for p in project.package_references
+                                if has_code and (p.private_assets or "").lower() == "all"],
+            internals_visible_to=_internals_visible_to(target) if has_code else [])
+        result.changes.add(Create(result.rel(fp.csproj), encode(content, source.encoding, source.bom),
+                                  f"{fp.architecture} function project"))
+        result.decisions.append(Decision("create", result.rel(fp.csproj),
+                                         f"{fp.architecture}: " + ", ".join(f.logical_id for f in fp.functions)))
+        result.changes.add(_defaults_file(target, fp, result))
+        if has_code and (serializer or global_usings):
+            style = serializer_file or fp.moved[0].file
+            lines = global_usings + ([""] if global_usings and serializer else []) + \
+                [u for u in usings if u not in global_usings] + ([""] if usings else []) + serializer
+            text = render("assembly-attributes.cs.j2", newline=style.source.newline, lines=lines)
+            result.changes.add(Create(result.rel(fp.folder / "AssemblyAttributes.cs"),
+                                      encode(text, style.source.encoding, style.source.bom),
+                                      "the library's assembly-level LambdaSerializer and global usings"))
+
+
+def _rel(path: Path, start: Path) -> str:
+    return PurePosixPath(os.path.relpath(path, start).replace(os.sep, "/")).as_posix()
+
+
+def _defaults_file(target: SplitTarget, fp: FunctionProject, result: Plan) -> Create:
+    original = target.defaults
+    settings: list[tuple[str, object]] = []
+    templates = sorted({_rel(f.template_path, fp.folder) for f in fp.functions})
+    settings.append(("Information", [
+        f"This project builds the {fp.architecture} functions of {', '.join(templates)}.",
+        "Deploy the whole stack from the template's folder with `dotnet lambda deploy-serverless`.",
+    ]))
+    if original is not None:
+        source, data = original
+        settings += [(k, data[k]) for k in DEFAULTS_KEPT if k in data]
+        nl, indent, encoding, bom = source.newline, detect_indent(source.text), source.encoding, source.bom
+    else:
+        nl, indent, encoding, bom = "\n", "  ", "utf-8", False
+    settings.append(("function-architecture", fp.architecture))
+    text = render("aws-lambda-tools-defaults.json.j2", newline=nl, indent=indent, settings=settings)
+    return Create(result.rel(fp.folder / "aws-lambda-tools-defaults.json"), encode(text, encoding, bom),
+                  f"package settings for {fp.architecture}")
+
+
+# -- the library and its tests -----------------------------------------------------------------------------------------
+
+def _edit_library(target: SplitTarget, projects: dict[str, FunctionProject], result: Plan, root: Path) -> None:
+    project = target.project
+    text = project.source.text
+    nl = project.source.newline
+    unit = detect_indent(text)
+    removals = []
+    for group in project.root:
+        if local(group.tag) != "PropertyGroup" or group.get("Condition") is not None:
+            continue
+        for prop in group:
+            name = local(prop.tag)
+            if name in LAMBDA_ONLY and prop.get("Condition") is None:
+                removals.append(element_span(text, prop.sourceline, prop.tag if ":" not in name else name))
+    edits: list[Edit] = []
+    receivers = [fp.name for fp in projects.values() if fp.moved]
+    granted = set(project.internals_visible_to)
+    new_ivt = [name for name in receivers if name not in granted]
+    close = text.rfind("</Project>")
+    if new_ivt:
+        lines = [f"{unit}<ItemGroup>"] + [f"{unit * 2}<InternalsVisibleTo Include=\"{n}\" />" for n in new_ivt] + \
+                [f"{unit}</ItemGroup>"]
+        at = line_start(text, close)
+        edits.append(Edit(at, at, nl.join(lines) + nl))
+    if _is_nested(target, projects):
+        globs = ";".join(f"{fp.name}/**" for fp in projects.values())
+        group = next(g for g in project.root if local(g.tag) == "PropertyGroup" and g.get("Condition") is None)
+        last = list(group)[-1]
+        _, end = element_span(text, last.sourceline, local(last.tag))
+        at = line_end(text, end)
+        indent = indentation_at(text, line_start(text, end))
+        edits.append(Edit(at, at, f"{indent}<DefaultItemExcludes>$(DefaultItemExcludes);{globs}"
+                                  f"</DefaultItemExcludes>{nl}"))
+    after = apply_edits(text, edits + xml_removal_edits(text, removals))
+    moved = [f"{key}" for key in ("AWSProjectType", "PublishReadyToRun") if key in project.own_properties]
+    result.changes.add(Modify(result.rel(project.path), project.source.raw,
+                              encode(after, project.source.encoding, project.source.bom),
+                              "becomes the shared class library"))
+    detail = "becomes the shared class library"
+    if moved:
+        detail += f"; {', '.join(moved)} move to the function projects"
+    if new_ivt:
+        detail += f"; grants InternalsVisibleTo to {', '.join(new_ivt)}"
+    result.decisions.append(Decision("edit", result.rel(project.path), detail))
+
+
+def _edit_tests(target: SplitTarget, projects: dict[str, FunctionProject], result: Plan, root: Path) -> None:
+    for other in target.referencing:
+        needed = [fp for fp in projects.values() if any(other.uses(d.name) for d in fp.moved)]
+        if not needed:
+            continue
+        text = other.project.source.text
+        ref = next(r for r in other.project.project_references
+                   if r.path.resolve() == target.project.path.resolve())
+        start, end = element_span(text, ref.element.sourceline, "ProjectReference")
+        separator = "/" if "/" in ref.include and "\\" not in ref.include else "\\"
+        indent = indentation_at(text, start)
+        nl = other.project.source.newline
+        at = line_end(text, end)
+        lines = "".join(f"{indent}<ProjectReference Include=\"{_msbuild_relpath(fp.csproj, other.project.folder, separator)}\" />{nl}"
+                        for fp in needed)
+        after = apply_edits(text, [Edit(at, at, lines)])
+        result.changes.add(Modify(result.rel(other.project.path), other.project.source.raw,
+                                  encode(after, other.project.source.encoding, other.project.source.bom),
+                                  "reference the function projects whose types the tests use"))
+        result.decisions.append(Decision("edit", result.rel(other.project.path),
+                                         "references " + ", ".join(fp.name for fp in needed)))
+
+
+# -- template ------------------------------------------------------------------------------------------------------------
+
+def _template_edits(target: SplitTarget, projects: dict[str, FunctionProject]):
+    moved_to = {decl.full_name: fp for fp in projects.values() for decl in fp.moved}
+    per_template: dict[int, tuple[Template, list[Edit]]] = {}
+    for unit in target.units:
+        template = unit.template
+        edits = per_template.setdefault(id(template), (template, []))[1]
+        for function in unit.functions:
+            fp = projects[function.architecture]
+            edits.extend(_function_edits(template, function, fp, moved_to, unit.code_uri))
+    return list(per_template.values())
+
+
+def code_uri_for(template: Template, folder: Path, original: str) -> str:
+    rel = _rel(folder, template.folder)
+    if original.startswith("./") and not rel.startswith(".."):
+        rel = "./" + rel
+    if original.endswith("/") and original not in ("./", "/"):
+        rel += "/"
+    return rel
+
+
+def _function_edits(template: Template, function: Function, fp: FunctionProject,
+                    moved_to: dict[str, FunctionProject], original_uri: str) -> list[Edit]:
+    text, fmt = template.source.text, template.format
+    props = function.properties
+    if props is None:
+        raise SplitterError(f"{function.logical_id} has no Properties to edit", template.path, function.line)
+    edits: list[Edit] = []
+    inserted: list[tuple[str, str, list[str] | None]] = []
+    new_uri = code_uri_for(template, fp.folder, original_uri)
+    code_node = props.get("CodeUri") if function.resource_type.endswith("Serverless::Function") else None
+    if function.resource_type == "AWS::Lambda::Function":
+        code = props.get("Code")
+        code_node = code if code is not None and code.kind == "scalar" else code.get("S3Key")
+    if code_node is not None:
+        edits.append(replace_scalar(code_node, new_uri, fmt))
+    else:
+        inserted.append(("CodeUri", _scalar(new_uri, fmt), None))
+    ref = HandlerRef.parse(function.handler)
+    target_fp = moved_to.get(_top_level_name(ref, moved_to)) if ref else None
+    if target_fp is not None:
+        new_handler = ref.with_assembly(target_fp.name, function.handler)
+        handler_node = props.get("Handler")
+        if handler_node is not None:
+            edits.append(replace_scalar(handler_node, new_handler, fmt))
+        else:
+            inserted.append(("Handler", _scalar(new_handler, fmt), None))
+    if function.architecture_origin == "globals":
+        inserted.append(("Architectures",) + _architectures_value(template, function.architecture))
+    anchor = "CodeUri" if "CodeUri" in props.value else "Handler"
+    for key, value, block in inserted:
+        edits.append(insert_key(text, props, key, value, fmt, after=anchor, yaml_block_value=block))
+    return _merge_inserts(edits)
+
+
+def _merge_inserts(edits: list[Edit]) -> list[Edit]:
+    """Several insertions at one offset become one edit, in the order they were made."""
+    merged: dict[tuple[int, int], Edit] = {}
+    out = []
+    for edit in edits:
+        if edit.start == edit.end and (edit.start, edit.end) in merged:
+            previous = merged[(edit.start, edit.end)]
+            combined = Edit(edit.start, edit.end, previous.text + edit.text)
+            out[out.index(previous)] = combined
+            merged[(edit.start, edit.end)] = combined
+            continue
+        if edit.start == edit.end:
+            merged[(edit.start, edit.end)] = edit
+        out.append(edit)
+    return out
+
+
+def _top_level_name(ref: HandlerRef, moved_to: dict[str, FunctionProject]) -> str:
+    name = ref.type_name
+    while name and name not in moved_to and "." in name:
+        name = name.rsplit(".", 1)[0]
+    return name
+
+
+def _scalar(value: str, fmt: str) -> str:
+    return scalar_text(value, fmt)
+
+
+def _architectures_value(template: Template, arch: str) -> tuple[str, list[str] | None]:
+    """The Architectures value written as the template already writes one (flow or block, quotes)."""
+    example = _existing_architectures(template)
+    if template.format == "json":
+        if example is not None and example.kind == "seq" and "\n" not in template.source.text[example.start:example.end]:
+            sample = template.source.text[example.start:example.end]
+            literal = example.value[0]
+            inner = template.source.text[literal.start:literal.end]
+            return sample.replace(inner, f'"{arch}"', 1), None
+        return f'["{arch}"]', None
+    if example is not None and example.kind == "seq" and not example.flow:
+        item = example.value[0]
+        key_column = _key_column(template, example)
+        dash = template.source.text.rfind("-", 0, item.start)
+        offset = dash - line_start(template.source.text, dash) - key_column
+        return "", [" " * max(offset, 0) + f"- {arch}"]
+    return f"[{arch}]", None
+
+
+def _existing_architectures(template: Template) -> Node | None:
+    candidates = []
+    globals_fn = template.globals_function
+    if globals_fn is not None and globals_fn.get("Architectures") is not None:
+        candidates.append(globals_fn.get("Architectures"))
+    for function in template.functions:
+        node = function.property_node("Architectures")
+        if node is not None:
+            candidates.append(node)
+    for node in candidates:
+        if node.kind == "seq" and len(node.value) == 1 and node.value[0].kind == "scalar" and not node.value[0].tag:
+            return node
+    return None
+
+
+def _key_column(template: Template, value: Node) -> int:
+    text = template.source.text
+    key_line_start = line_start(text, text.rfind("Architectures", 0, value.start))
+    return len(text[key_line_start:]) - len(text[key_line_start:].lstrip(" "))
+
+
+# -- solutions ------------------------------------------------------------------------------------------------------------
+
+def project_guid(solution: Path, name: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"lambda-split:{solution.name}:{name}")).upper()
+
+
+def add_to_solution(solution: Solution, additions: list[tuple[SolutionProject, str, Path]]) -> str:
+    text = solution.source.text
+    if solution.is_slnx:
+        return _add_to_slnx(solution, additions)
+    nl = newline_of(text)
+    edits: list[Edit] = []
+    by_original: dict[str, list[tuple[SolutionProject, str, Path]]] = {}
+    for addition in additions:
+        by_original.setdefault(addition[0].guid, []).append(addition)
+    for guid, group in by_original.items():
+        original = group[0][0]
+        head = text.upper().find(f"\"{{{guid}}}\"")
+        end_project = text.find("EndProject", head)
+        at = line_end(text, end_project)
+        blocks = []
+        config_lines = _lines_with(text, f"{{{guid}}}.")
+        nested_lines = _lines_with(text, f"{{{guid}}} = ")
+        new_configs, new_nested = [], []
+        for _, name, csproj in group:
+            new_guid = project_guid(solution.path, name)
+            separator = "/" if "/" in original.include and "\\" not in original.include else "\\"
+            include = os.path.relpath(csproj, solution.path.parent).replace(os.sep, separator)
+            blocks.append(f'Project("{{{original.type_guid}}}") = "{name}", "{include}", "{{{new_guid}}}"{nl}'
+                          f"EndProject{nl}")
+            new_configs += [_swap_guid(line, guid, new_guid) for _, line in config_lines]
+            new_nested += [_swap_guid(line, guid, new_guid) for _, line in nested_lines]
+        edits.append(Edit(at, at, "".join(blocks)))
+        if config_lines:
+            last = config_lines[-1][0]
+            edits.append(Edit(last, last, "".join(new_configs)))
+        if nested_lines:
+            last = nested_lines[-1][0]
+            edits.append(Edit(last, last, "".join(new_nested)))
+    return apply_edits(text, edits)
+
+
+def _lines_with(text: str, needle: str) -> list[tuple[int, str]]:
+    """(offset just past the line, the line) for each line holding `needle`, case-insensitively."""
+    found, upper, position = [], text.upper(), 0
+    needle = needle.upper()
+    while True:
+        index = upper.find(needle, position)
+        if index < 0:
+            return found
+        start, end = line_start(text, index), line_end(text, index)
+        found.append((end, text[start:end]))
+        position = end
+
+
+def _swap_guid(line: str, old: str, new: str) -> str:
+    index = line.upper().find(old.upper())
+    return line[:index] + new + line[index + len(old):]
+
+
+def _add_to_slnx(solution: Solution, additions: list[tuple[SolutionProject, str, Path]]) -> str:
+    text = solution.source.text
+    edits = []
+    for original, name, csproj in additions:
+        index = text.find(f'"{original.include}"')
+        start, end = line_start(text, index), line_end(text, index)
+        line = text[start:end]
+        include = os.path.relpath(csproj, solution.path.parent).replace(os.sep, "/")
+        edits.append(Edit(end, end, line.replace(original.include, include)))
+    return apply_edits(text, _merge_inserts(edits))
