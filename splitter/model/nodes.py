@@ -133,13 +133,17 @@ def parse_json(text: str, path) -> Node:
     if len(values) != 1:
         raise SplitterError("expected one JSON document", path)
     counter = [0]
-    return _json_node(values[0], data, offsets, path, counter)
+    try:
+        return _json_node(values[0], data, offsets, path, counter)
+    except RecursionError:
+        raise SplitterError("JSON nested too deeply", path) from None
 
 
 def _json_node(ts, data: bytes, offsets: ByteOffsets, path, counter) -> Node:
     counter[0] += 1
     start, end = offsets.char(ts.start_byte), offsets.char(ts.end_byte)
-    line, column = ts.start_point[0] + 1, ts.start_point[1]
+    # tree-sitter counts columns in bytes; YAML nodes and editors count characters.
+    line, column = ts.start_point[0] + 1, start - offsets.char(ts.start_byte - ts.start_point[1])
     if ts.type == "object":
         values: dict[str, Node] = {}
         keys: dict[str, Node] = {}
