@@ -25,16 +25,25 @@ def xml_parser() -> etree.XMLParser:
 
 def parse_xml(source: TextFile) -> etree._Element:
     if re.search(r"<!DOCTYPE|<!ENTITY", source.text[:4096] if len(source.text) > 4096 else source.text):
-        raise SplitterError("the file declares a DTD or entities, which MSBuild does not allow", source.path,
-                            hint="remove the <!DOCTYPE>/<!ENTITY> declarations")
+        _refuse_dtd(source)
     data = source.text.encode("utf-8")
     # The XML declaration may name an encoding the decoded text no longer has; parse the text as UTF-8.
     data = re.sub(rb"^(\s*<\?xml[^>]*?)\sencoding=[\"'][^\"']*[\"']", rb"\1", data, count=1)
     try:
-        return etree.fromstring(data, xml_parser())
+        root = etree.fromstring(data, xml_parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
         raise SplitterError(f"not valid XML: {exc.msg}", source.path, line, hint="fix the project file") from None
+    # The quick check above reads only the start; a DTD after a long comment is caught here (never resolved).
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        _refuse_dtd(source)
+    return root
+
+
+def _refuse_dtd(source: TextFile):
+    raise SplitterError("the file declares a DTD or entities, which MSBuild does not allow", source.path,
+                        hint="remove the <!DOCTYPE>/<!ENTITY> declarations")
 
 
 def local(tag) -> str:
