@@ -133,11 +133,15 @@ def analyze(workspace: Workspace, parameters: dict[str, str] | None = None,
     _warn_spellings(analysis)
     _warn_runtime_identifiers(analysis)
     _warn_shared_folders(analysis)
+    # A project two templates build fails to load twice; say it once.
+    analysis.errors = list({str(error): error for error in analysis.errors}.values())
     return analysis
 
 
 def _units_of(template: Template, analysis: Analysis, projects: ProjectCache) -> None:
     units: dict[str, BuildUnit] = {}
+    broken: set[str] = set()                   # CodeUris already reported once
+    unknown: dict[int, list[Function]] = {}    # functions whose architecture cannot be known, by source node
     for function in template.functions:
         if not function.is_zip:
             analysis.image_functions.append(function)
@@ -146,7 +150,9 @@ def _units_of(template: Template, analysis: Analysis, projects: ProjectCache) ->
             analysis.remote_functions.append(function)
             continue
         if function.architecture is None:
-            analysis.errors.append(_architecture_error(template, function))
+            unknown.setdefault(id(_architecture_node(template, function)), []).append(function)
+            continue
+        if function.code_uri in broken:
             continue
         unit = units.get(function.code_uri)
         if unit is None:
@@ -154,23 +160,38 @@ def _units_of(template: Template, analysis: Analysis, projects: ProjectCache) ->
                 unit = _new_unit(template, function, projects)
             except SplitterError as error:
                 analysis.errors.append(error)
+                broken.add(function.code_uri)
                 continue
             units[function.code_uri] = unit
             analysis.units.append(unit)
         unit.functions.append(function)
+    analysis.errors.extend(_architecture_error(template, functions) for functions in unknown.values())
 
 
-def _architecture_error(template: Template, function: Function) -> SplitterError:
+def _architecture_node(template: Template, function: Function):
     node = function.property_node("Architectures")
-    where = "Globals.Function.Architectures" if node is None else f"{function.logical_id}.Architectures"
+    if node is None and function.architecture_origin == "globals" and template.globals_function is not None:
+        node = template.globals_function.get("Architectures")
+    return node
+
+
+def _architecture_error(template: Template, functions: list[Function]) -> SplitterError:
+    """One error per Architectures value the tool cannot know, naming every function that uses it."""
+    first = functions[0]
+    node = first.property_node("Architectures")
+    where = "Globals.Function.Architectures" if node is None else f"{first.logical_id}.Architectures"
     line = node.line if node is not None else _globals_line(template)
-    hint = "pass --parameter NAME=x86_64|arm64 to resolve it"
-    ref = _referenced_parameter(template, function)
+    ref = _referenced_parameter(template, first)
     if ref:
         allowed = allowed_values(template, ref)
         hint = f"pass --parameter {ref}={'|'.join(allowed) if allowed else 'x86_64|arm64'}"
-    return SplitterError(f"function {function.logical_id}: {where} {function.architecture_problem}",
-                         template.path, line, hint=hint)
+    elif "cannot be known" in (first.architecture_problem or ""):
+        hint = "lambda-split cannot evaluate it; write one architecture, or a Ref to a parameter and pass --parameter"
+    else:
+        hint = "write exactly one of x86_64 or arm64"
+    names = ", ".join(f.logical_id for f in functions)
+    return SplitterError(f"function{'s' if len(functions) > 1 else ''} {names}: {where} "
+                         f"{first.architecture_problem}", template.path, line, hint=hint)
 
 
 def _globals_line(template: Template) -> int | None:
