@@ -153,28 +153,41 @@ def _literal(node: Node | None) -> str | None:
 
 
 def _code_uri(properties, inherited, serverless: bool) -> tuple[str | None, str]:
+    if properties is None:
+        return None, "remote"           # Amazon.Lambda.Tools skips a resource without Properties
     if serverless:
         node, origin = inherited("CodeUri")
-        if node is None:
-            return ".", "default"
+        if node is None or (node.kind == "scalar" and node.value is None and not node.tag):
+            return ".", "default"       # absent, `CodeUri:` (null) and "" all mean the template's folder
         value = _literal(node)
         if value is None:
             return None, "remote"          # {Bucket, Key} or an intrinsic: not a local build
         if value.startswith("s3://"):
             return None, "remote"
         return (value or "."), origin
+    # Amazon.Lambda.Tools builds `Code.S3Key` (empty or absent: ".") unless `Code.S3Bucket` is non-empty; the
+    # blueprints ship `"S3Bucket": "", "S3Key": ""`. Inline `ZipFile` code and images are not built.
     code = properties.get("Code") if properties is not None else None
     if code is None:
-        return None, "remote"
+        return ".", "default"
     if code.kind == "scalar" and not code.tag:
         value = _literal(code) or "."
         return (None, "remote") if value.startswith("s3://") else (value, "function")
-    if code.kind == "map" and "S3Bucket" not in code.value and "ZipFile" not in code.value \
-            and "ImageUri" not in code.value:
-        key = _literal(code.get("S3Key"))
-        if key is not None:
-            return (key or "."), "function"
-    return None, "remote"
+    if code.kind != "map" or code.tag or "ImageUri" in code.value or _non_empty(code.get("ZipFile")) \
+            or _non_empty(code.get("S3Bucket")):
+        return None, "remote"
+    key_node = code.get("S3Key")
+    if key_node is None or (key_node.kind == "scalar" and not key_node.tag and not key_node.value):
+        return ".", "default"
+    key = _literal(key_node)
+    if key is None:
+        return None, "remote"           # an intrinsic: an object already in S3
+    return key, "function"
+
+
+def _non_empty(node: Node | None) -> bool:
+    """True for any value but an absent, null or empty-string one (an intrinsic counts as set)."""
+    return node is not None and not (node.kind == "scalar" and not node.tag and node.value in (None, ""))
 
 
 def resolve_architecture(node: Node | None, template: Template) -> tuple[str | None, str | None]:
