@@ -10,15 +10,16 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 from splitter.errors import SplitterError
 from splitter.textfile import read_text
 
 DEFAULTS_FILE = "aws-lambda-tools-defaults.json"
 TEMPLATE_NAMES = ("serverless.template", "template.yaml", "template.yml", "template.json")
-SKIP_DIRS = {"bin", "obj", ".git", "node_modules", ".aws-sam", ".vs", ".idea", "packages", "cdk.out", ".venv"}
+SKIP_DIRS = {"bin", "obj", ".git", "node_modules", ".aws-sam", ".vs", ".idea", "cdk.out", ".venv"}
 SOLUTION_SUFFIXES = (".sln", ".slnx")
+FOLDER_FILE_SUFFIXES = (".sln", ".slnx", ".csproj", ".fsproj", ".vbproj")
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Workspace:
     explicit: bool = False                      # PATH named the template itself
     solutions: list[Path] = field(default_factory=list)
     defaults: list[Path] = field(default_factory=list)
+    stale_defaults: list[tuple[Path, str]] = field(default_factory=list)   # (defaults file, missing template)
 
     def display(self, path: Path) -> str:
         """A path as the user should read it: relative to the current folder when below it."""
@@ -83,21 +85,29 @@ def _strip_json_comments(text: str) -> str:
     return "".join(out)
 
 
-def template_in_folder(folder: Path) -> Path | None:
-    """The template the AWS tools would deploy from this folder, if any."""
+def template_in_folder(folder: Path, stale: list[tuple[Path, str]] | None = None) -> Path | None:
+    """The template the AWS tools would deploy from this folder, if any.
+
+    A defaults file naming a template that does not exist (`sam init` projects name "template.yaml" one folder
+    below it) falls back to the usual names; it is recorded in `stale` for the error if nothing is found."""
     defaults = folder / DEFAULTS_FILE
     if defaults.is_file():
         named = read_defaults(defaults).get("template")
         if isinstance(named, str) and named.strip():
-            candidate = (folder / named.strip()).resolve()
-            if not candidate.is_file():
-                raise SplitterError(f"names the template {named!r}, which does not exist", defaults,
-                                    hint="fix the \"template\" setting or create the template")
-            return candidate
+            candidate = (folder / _native_path(named.strip())).resolve()
+            if candidate.is_file():
+                return candidate
+            if stale is not None:
+                stale.append((defaults, named.strip()))
     for name in TEMPLATE_NAMES:
         if (folder / name).is_file():
             return (folder / name).resolve()
     return None
+
+
+def _native_path(value: str) -> Path:
+    """A path written on Windows (`..\\serverless.template`) as this OS reads it."""
+    return Path(*PureWindowsPath(value).parts) if "\\" in value else Path(value)
 
 
 def discover(path: str | Path) -> Workspace:
@@ -105,6 +115,8 @@ def discover(path: str | Path) -> Workspace:
     if not given.exists():
         raise SplitterError("no such file or folder", given, hint="give a template, a project folder or a solution")
     resolved = given.resolve()
+    if resolved.is_file() and (resolved.name == DEFAULTS_FILE or resolved.suffix.lower() in FOLDER_FILE_SUFFIXES):
+        resolved = resolved.parent         # a solution, project or defaults file stands for its folder
     if resolved.is_file():
         workspace = Workspace(root=resolved.parent, templates=[resolved], explicit=True)
         _collect_solution_files(workspace, resolved.parent)
@@ -116,9 +128,13 @@ def discover(path: str | Path) -> Workspace:
             workspace.defaults.append(folder / DEFAULTS_FILE)
         workspace.solutions.extend(folder / f for f in files if f.lower().endswith(SOLUTION_SUFFIXES))
         if DEFAULTS_FILE in files or any(name in files for name in TEMPLATE_NAMES):
-            found = template_in_folder(folder)
+            found = template_in_folder(folder, workspace.stale_defaults)
             if found is not None and found not in templates:
                 templates.append(found)
+    if not templates and workspace.stale_defaults:
+        defaults, named = workspace.stale_defaults[0]
+        raise SplitterError(f"names the template {named!r}, which does not exist", defaults,
+                            hint="fix the \"template\" setting, or give the folder holding the template")
     workspace.templates = templates
     workspace.solutions.sort()
     return workspace
@@ -135,6 +151,16 @@ def _collect_solution_files(workspace: Workspace, folder: Path) -> None:
 def _walk(top: Path):
     """os.walk in sorted order, skipping build output, tool folders and links that leave the tree."""
     for folder, dirs, files in os.walk(top, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")
+                         and not (d == "packages" and _is_nuget_folder(Path(folder, d))))
         yield Path(folder), dirs, sorted(files)
 
+
+def _is_nuget_folder(folder: Path) -> bool:
+    """`packages/` is NuGet's restore folder in packages.config solutions, but a source folder in many monorepos."""
+    if (folder / "repositories.config").is_file():
+        return True
+    try:
+        return any(child.is_dir() and any(child.glob("*.nupkg")) for child in folder.iterdir())
+    except OSError:
+        return False
