@@ -91,6 +91,8 @@ def print_text(analysis: Analysis) -> None:
         where = ws.display(warning.path) if warning.path else ""
         where = f"{where}:{warning.line}" if warning.line and where else where
         click.echo(f"warning: {where}: {warning.message}" if where else f"warning: {warning.message}")
+    if analysis.image_functions:
+        click.echo(_image_line(analysis))
     if analysis.errors:
         return
     if analysis.hazards:
@@ -104,6 +106,13 @@ def print_text(analysis: Analysis) -> None:
         click.echo(f"No hazard: {len(analysis.units)} build unit{'s' if len(analysis.units) != 1 else ''} "
                    f"({functions} function{'s' if functions != 1 else ''}) in {len(analysis.templates)} "
                    f"template{'s' if len(analysis.templates) != 1 else ''}, each built for one architecture.")
+
+
+def _image_line(analysis: Analysis, shown: int = 10) -> str:
+    names = [f.logical_id for f in analysis.image_functions]
+    listed = ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
+    return (f"{len(names)} Image function{'s' if len(names) != 1 else ''} (container images, not zip builds; never a "
+            f"hazard): {listed}")
 
 
 def _rid(architecture: str) -> str:
