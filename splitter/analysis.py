@@ -114,28 +114,39 @@ def analyze(workspace: Workspace, parameters: dict[str, str] | None = None,
             projects: ProjectCache | None = None) -> Analysis:
     analysis = Analysis(workspace)
     projects = projects or ProjectCache(workspace)
-    if not workspace.templates:
-        analysis.errors.append(SplitterError(
-            "no template found (serverless.template, template.yaml, template.yml, template.json, or the one "
-            "aws-lambda-tools-defaults.json names)", workspace.root,
-            hint="give the path of your template or of the folder holding it"))
-        return analysis
     for path in workspace.templates:
         try:
             template = load_template(path, parameters)
         except SplitterError as error:
-            if not workspace.explicit and error.message.startswith("not a CloudFormation template"):
-                continue            # e.g. a template.json that is some other tool's file
+            if not workspace.explicit and not _could_be_cloudformation(path, error):
+                continue            # e.g. a template.json or pipeline template.yml that is some other tool's file
             analysis.errors.append(error)
             continue
         analysis.templates.append(template)
         _units_of(template, analysis, projects)
+    if not analysis.templates and not analysis.errors:
+        analysis.errors.append(SplitterError(
+            "no CloudFormation template found (serverless.template, template.yaml, template.yml, template.json, "
+            "or the one aws-lambda-tools-defaults.json names)", workspace.root,
+            hint="give the path of your template or of the folder holding it"))
+        return analysis
     _warn_spellings(analysis)
     _warn_runtime_identifiers(analysis)
     _warn_shared_folders(analysis)
     # A project two templates build fails to load twice; say it once.
     analysis.errors = list({str(error): error for error in analysis.errors}.values())
     return analysis
+
+
+def _could_be_cloudformation(path: Path, error: SplitterError) -> bool:
+    """Whether a file found by its name, which failed to load, is worth reporting: it mentions AWS types."""
+    if error.message.startswith("not a CloudFormation template"):
+        return False
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return True
+    return "AWS::" in text or "AWSTemplateFormatVersion" in text
 
 
 def _units_of(template: Template, analysis: Analysis, projects: ProjectCache) -> None:
