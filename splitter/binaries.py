@@ -17,8 +17,9 @@ from elftools.elf.enums import ENUM_E_MACHINE
 # Lambda architecture -> the CPU part of its .NET runtime identifier.
 LAMBDA_CPU = {"x86_64": "x64", "arm64": "arm64"}
 
-# The PE and ELF headers sit in the first few hundred bytes; the CLR header may be further in and is read on demand.
-HEAD_BYTES = 64 * 1024
+# The PE and ELF headers sit in the first few hundred bytes; longer PE headers and the CLR header are read on demand.
+HEAD_BYTES = 4096
+MAX_PE_HEADERS = 1 << 20
 
 PE_MAGIC, ELF_MAGIC = b"MZ", b"\x7fELF"
 PE_CPU = {0x014C: "x86", 0x8664: "x64", 0xAA64: "arm64", 0x01C4: "arm", 0x5064: "riscv64", 0x6264: "loongarch64"}
@@ -108,10 +109,11 @@ def identify(path: str, stream: BinaryIO, size: int) -> Binary | Skipped | None:
 
 
 def pe_target(path: str, head: bytes, stream: BinaryIO, size: int) -> Binary | Skipped:
-    try:
-        pe = pefile.PE(data=head, fast_load=True)
-    except pefile.PEFormatError as error:
-        raise CorruptBinary(f"starts with 'MZ' but is not a PE image: {error.value}") from None
+    pe = parse_pe(head)
+    headers_size = min(pe.OPTIONAL_HEADER.SizeOfHeaders, MAX_PE_HEADERS, size)
+    if headers_size > len(head):  # a section table past the first block: read the rest of the headers
+        head += stream.read(headers_size - len(head))
+        pe = parse_pe(head)
     check_pe_complete(pe, size)
     machine = pe.FILE_HEADER.Machine
     directories = pe.OPTIONAL_HEADER.DATA_DIRECTORY
@@ -120,6 +122,13 @@ def pe_target(path: str, head: bytes, stream: BinaryIO, size: int) -> Binary | S
                              "never loaded on Linux")
     cor20 = read_cor20_header(pe, directories[CLR_DIRECTORY].VirtualAddress, head, stream)
     return assembly_target(path, machine, cor20.Flags, ready_to_run=bool(cor20.ManagedNativeHeaderVirtualAddress))
+
+
+def parse_pe(head: bytes) -> pefile.PE:
+    try:
+        return pefile.PE(data=head, fast_load=True)
+    except pefile.PEFormatError as error:
+        raise CorruptBinary(f"starts with 'MZ' but is not a PE image: {error.value}") from None
 
 
 def check_pe_complete(pe: pefile.PE, size: int) -> None:

@@ -31,6 +31,7 @@ JSON (`--format json`), schema `lambda-split/verify/v1` (fields are only ever ad
    "mismatches": [{"package", "file", "kind", "built_for", "evidence", "architecture", "functions": [logical id],
                    "cause"}],
    "missing": [{"template", "code_uri", "functions": {"x86_64"|"arm64": [logical id]}, "looked_for": [path]}],
+   "unchecked": [{"template", "logical_id", "reason": "image"|"remote"}],
    "errors": [{"path", "line", "message", "hint"}]}
 `kind` is "ReadyToRun assembly", "IL assembly", "mixed-mode assembly", "native library", "native executable" or
 "deps.json"; `built_for` a RID-like platform ("linux-x64", "win-x64", "x86", "any platform"); `functions` is empty
@@ -40,6 +41,7 @@ in ARTIFACT mode. Paths are as given, or relative to the current folder when bel
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +96,7 @@ class Report:
     mismatches: list[Mismatch] = field(default_factory=list)
     missing: list[Missing] = field(default_factory=list)
     errors: list[SplitterError] = field(default_factory=list)
+    unchecked: list[tuple[object, str]] = field(default_factory=list)   # (Function, "image" | "remote")
     display: object = str                       # Path -> str
 
 
@@ -150,6 +153,8 @@ def path_report(paths: tuple[str, ...], configuration: str, parameters: dict[str
     workspace = discover(given)
     analysis = analyze(workspace, parameters)
     report = Report(errors=list(analysis.errors), display=workspace.display)
+    report.unchecked = [(f, "image") for f in analysis.image_functions] + \
+                       [(f, "remote") for f in analysis.remote_functions]
     for unit in analysis.units:
         needs = {arch: [f.logical_id for f in functions] for arch, functions in unit.by_architecture.items()}
         location, looked_for = find_package(unit, configuration)
@@ -173,6 +178,9 @@ def find_package(unit: BuildUnit, configuration: str) -> tuple[Path | None, list
     project = unit.project
     output = project.folder / "bin" / configuration
     frameworks = project.target_frameworks or _built_frameworks(output) or ["<tfm>"]
+    wanted = runtime_framework(unit)
+    if wanted in frameworks:               # deploy-serverless publishes the framework of the function's Runtime
+        frameworks = [wanted]
     names = dict.fromkeys([project.folder.name, project.name])
     zips = [output / tfm / f"{name}.zip" for tfm in frameworks for name in names]
     publish = [output / tfm / "publish" for tfm in frameworks]
@@ -181,6 +189,20 @@ def find_package(unit: BuildUnit, configuration: str) -> tuple[Path | None, list
         if found:
             return max(found, key=lambda path: path.stat().st_mtime), zips + publish
     return None, zips + publish
+
+
+def runtime_framework(unit: BuildUnit) -> str | None:
+    """dotnet8 -> net8.0, dotnetcore3.1 -> netcoreapp3.1 (Amazon.Lambda.Tools DetermineTargetFrameworkFromLambdaRuntime)."""
+    function = unit.functions[0]
+    node = function.property_node("Runtime")
+    if node is None and unit.template.globals_function is not None:
+        node = unit.template.globals_function.get("Runtime")
+    runtime = str(node.value).strip().lower() if node is not None and node.kind == "scalar" and not node.tag else ""
+    match = re.fullmatch(r"dotnet(core)?(\d+(?:\.\d+)?)", runtime)
+    if not match:
+        return None
+    version = match.group(2) if "." in match.group(2) else f"{match.group(2)}.0"
+    return f"netcoreapp{version}" if match.group(1) else f"net{version}"
 
 
 def _built_frameworks(output: Path) -> list[str]:
@@ -264,10 +286,12 @@ def mismatch_line(mismatch: Mismatch) -> str:
 def missing_line(missing: Missing, report: Report, strict: bool) -> str:
     unit = missing.unit
     names = ", ".join(f.logical_id for f in unit.functions)
-    where = " or ".join(report.display(path) for path in missing.looked_for[:1] + missing.looked_for[-1:])
+    folders = " or ".join(dict.fromkeys(report.display(path.parent) for path in missing.looked_for))
+    packages = " or ".join(dict.fromkeys(path.name + ("/" if path.suffix != ".zip" else "")
+                                         for path in missing.looked_for))
     label = "error" if strict else "warning"
-    return (f"{label}: {report.display(unit.template.path)}: no package for {names} (CodeUri {unit.code_uri!r}); "
-            f"looked for {where}: build it with `dotnet lambda package`, not checked")
+    return (f"{label}: {report.display(unit.template.path)}: no package for {names} (CodeUri {unit.code_uri!r}): "
+            f"no {packages} in {folders}; build it with `dotnet lambda package` (not checked)")
 
 
 def summary(report: Report) -> str:
@@ -281,7 +305,8 @@ def summary(report: Report) -> str:
     if report.errors:
         return f"{packages} checked ({files} files); unreadable input above."
     if not checked:
-        return "Nothing checked: no package found."
+        unchecked = f" ({len(report.unchecked)} image or S3 functions are not checked)" if report.unchecked else ""
+        return f"Nothing checked: no package found{unchecked}."
     return (f"OK: {packages}, {files} files checked; every assembly, native library and deps.json matches its "
             f"functions' architecture.")
 
@@ -299,6 +324,8 @@ def to_json(report: Report, ok: bool) -> dict:
         "missing": [{"template": show(m.unit.template.path), "code_uri": m.unit.code_uri,
                      "functions": {arch: [f.logical_id for f in fns] for arch, fns in m.unit.by_architecture.items()},
                      "looked_for": [show(path) for path in m.looked_for]} for m in report.missing],
+        "unchecked": [{"template": show(f.template_path), "logical_id": f.logical_id, "reason": reason}
+                      for f, reason in report.unchecked],
         "errors": [dict(e.to_json(), path=show(e.path) if e.path else None) for e in report.errors],
     }
 
