@@ -531,7 +531,11 @@ def _function_edits(template: Template, function: Function, fp: FunctionProject,
             edits.append(replace_scalar(handler_node, new_handler, fmt))
         else:
             inserted.append(("Handler", _scalar(new_handler, fmt), None))
-    if function.architecture_origin == "globals":
+    # A function that ran on the default architecture gets it written out, so that its project and its
+    # Architectures agree on the page. One that inherits Globals keeps inheriting: SAM translators up to 1.110
+    # (bundled with cfn-lint, older SAM CLIs) concatenate Globals and function lists, so a repeated value would
+    # become ["arm64", "arm64"] (cfn-lint E3037) and a deployment error.
+    if function.architecture_origin == "default":
         inserted.append(("Architectures",) + _architectures_value(template, function.architecture))
     anchor = "CodeUri" if "CodeUri" in props.value else "Handler"
     for key, value, block in inserted:
