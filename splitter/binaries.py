@@ -28,7 +28,7 @@ READY_TO_RUN_OS = {0x0000: "win", 0x7B79: "linux", 0x4644: "osx", 0xADC4: "freeb
 IL_ONLY_MACHINE = 0x014C
 COMIMAGE_FLAGS_ILONLY, COMIMAGE_FLAGS_32BITREQUIRED, COMIMAGE_FLAGS_32BITPREFERRED = 0x1, 0x2, 0x20000
 CLR_DIRECTORY = pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR"]
-# pefile finds the CLR header (the COM descriptor directory) but does not decode it; this is its layout (ECMA-335 II.25.3.3).
+# pefile locates the CLR header (the COM descriptor directory) but does not decode it: its layout, ECMA-335 II.25.3.3.
 COR20_HEADER = ("IMAGE_COR20_HEADER", (
     "I,cb", "H,MajorRuntimeVersion", "H,MinorRuntimeVersion", "I,MetaDataVirtualAddress", "I,MetaDataSize",
     "I,Flags", "I,EntryPointToken", "I,ResourcesVirtualAddress", "I,ResourcesSize",
@@ -38,7 +38,8 @@ COR20_HEADER = ("IMAGE_COR20_HEADER", (
     "I,ManagedNativeHeaderVirtualAddress", "I,ManagedNativeHeaderSize"))
 COR20_SIZE = 72
 
-# Files the runtime may load as code: assemblies, shared objects (libfoo.so.1 too), extensionless executables, deps.json.
+# Files the runtime may load as code: assemblies, shared objects (libfoo.so.1 too), extensionless executables,
+# and the deps.json that says which RID the publish was for.
 BINARY_NAME = re.compile(r"(\.(dll|exe|so(\.\d+)*)|\.deps\.json|^[^.]+)$", re.IGNORECASE)
 
 ELF_CPU = {"EM_X86_64": "x64", "EM_AARCH64": "arm64", "EM_386": "x86", "EM_ARM": "arm", "EM_RISCV": "riscv64",
@@ -73,7 +74,7 @@ class Binary:
     """A file of the package and what it is built for; `evidence` names the header field that says so."""
 
     path: str
-    kind: str  # ReadyToRun assembly | IL assembly | mixed-mode assembly | native library | native executable | deps.json
+    kind: str  # ReadyToRun / IL / mixed-mode assembly, native library / executable, deps.json
     platform: Platform
     evidence: str
 

@@ -4,10 +4,11 @@ cannot load, what it is built for, and the likely cause.
 Modes. `verify ARTIFACT... --arch x86_64|arm64` checks each zip, publish folder or single binary against that
 architecture. `verify PATH` (PATH as for `check`) finds the package of every zip function where the AWS tools leave
 it: for a project, `<project>/bin/<Configuration>/<tfm>/<project folder>.zip` (`dotnet lambda package`), else
-`.../<tfm>/publish/` (left by `deploy-serverless`, which uploads a temporary zip); the newest when several target
-frameworks have one. A CodeUri naming a folder without a project or a prebuilt zip is checked as it is. Each package
-is judged against the architecture of each function using it. A package not found is reported; it fails only with
---strict. Image and S3 functions are not checked.
+`.../<tfm>/publish/` (left by `deploy-serverless`, which uploads a temporary zip); `<tfm>` is the one the function's
+Runtime names (dotnet8 -> net8.0) when the project targets it, else the newest package wins. A CodeUri naming a
+folder without a project, or a prebuilt zip, is checked as it is. Each package is judged against the architecture
+of each function using it. A package not found is reported; it fails only with --strict. Image and S3 functions
+are not checked.
 
 Checks (headers only; zip members are streamed, never extracted):
 - Assemblies (PE with a CLR header): machine 0x014C IL-only runs anywhere (unless 32-bit-required); ReadyToRun and
@@ -17,7 +18,10 @@ Checks (headers only; zip members are streamed, never extracted):
 - Native code (ELF, 32- or 64-bit, any name ending .so/.so.N/.dll/.exe or without extension): e_machine 62 x86-64,
   183 AArch64; anything else is a mismatch.
 - The root `*.deps.json`: `runtimeTarget.name` ending in a RID must be `linux-x64` / `linux-arm64`; portable is fine.
-- Files under `runtimes/<rid>/` are judged only for RIDs the function's host would load (see splitter.package).
+- `runtimes/<rid>/...` is judged only when `<rid>` is in the function's RID fallback chain (`linux-<cpu>`, `linux`,
+  `unix-<cpu>`, `unix`, `any`): a portable publish keeps every RID's folder and the host loads only its own, so
+  `runtimes/win-x64/`, `runtimes/osx-arm64/` or the other Lambda CPU's folder are counted as `not_loaded`, not read.
+  Everything else in the package is judged, wherever it lies.
 - A file named like a binary that is not PE or ELF is skipped; one that starts with `MZ` / `\\x7fELF` but does not
   parse (or is truncated), a corrupt zip or a missing path is bad input.
 
@@ -26,8 +30,8 @@ Exit codes: 0 every file matches, 1 a mismatch (or, with --strict, a missing pac
 JSON (`--format json`), schema `lambda-split/verify/v1` (fields are only ever added):
   {"schema", "ok": bool (exit code 0),
    "packages": [{"package", "format": "zip"|"folder"|"file", "template": path|null, "code_uri": str|null,
-                 "architectures": [arch], "functions": {"x86_64"|"arm64": [logical id]}, "checked": n, "not_loaded": n,
-                 "skipped": [{"file", "reason"}]}],
+                 "architectures": [arch], "functions": {"x86_64"|"arm64": [logical id]},
+                 "checked": n, "not_loaded": n, "skipped": [{"file", "reason"}]}],
    "mismatches": [{"package", "file", "kind", "built_for", "evidence", "architecture", "functions": [logical id],
                    "cause"}],
    "missing": [{"template", "code_uri", "functions": {"x86_64"|"arm64": [logical id]}, "looked_for": [path]}],
@@ -192,7 +196,7 @@ def find_package(unit: BuildUnit, configuration: str) -> tuple[Path | None, list
 
 
 def runtime_framework(unit: BuildUnit) -> str | None:
-    """dotnet8 -> net8.0, dotnetcore3.1 -> netcoreapp3.1 (Amazon.Lambda.Tools DetermineTargetFrameworkFromLambdaRuntime)."""
+    """dotnet8 -> net8.0, dotnetcore3.1 -> netcoreapp3.1, as Amazon.Lambda.Tools maps a function's Runtime."""
     function = unit.functions[0]
     node = function.property_node("Runtime")
     if node is None and unit.template.globals_function is not None:
@@ -240,25 +244,25 @@ def judge(target: Target) -> list[Mismatch]:
 def likely_cause(binary: Binary, architecture: str, unit: BuildUnit | None) -> str:
     platform, needed = binary.platform, f"linux-{LAMBDA_CPU[architecture]}"
     other = next((arch for arch, cpu in LAMBDA_CPU.items() if cpu == platform.cpu and arch != architecture), None)
-    if other and platform.os in (None, "linux"):
-        parts = binary.path.split("/")
-        if len(parts) >= 3 and parts[0].lower() == "runtimes" and parts[1].lower() != "any":
-            return f"the NuGet package that ships it put a {platform} binary under runtimes/{parts[1]}/"
-        if unit is not None and unit.is_hazard and unit.built_as == other:
-            return (f"deploy-serverless builds CodeUri {unit.code_uri!r} once, for its first function's architecture "
-                    f"({unit.functions[0].logical_id}, {other}); split it with `lambda-split migrate`")
-        if binary.kind == "IL assembly":
-            return f"compiled with <PlatformTarget>{platform.cpu}</PlatformTarget>; use AnyCPU"
-        what = "ReadyToRun code compiled" if binary.kind == "ReadyToRun assembly" else "published"
-        return (f"{what} for linux-{platform.cpu}; publish for {needed} "
-                f"(dotnet lambda package --function-architecture {architecture}, or fix <RuntimeIdentifier>)")
-    if binary.kind == "IL assembly" and platform.cpu == "x86":
-        return "compiled with <PlatformTarget>x86</PlatformTarget> (32-bit only); Lambda runs 64-bit: use AnyCPU"
+    if binary.kind == "IL assembly":
+        bits = " (32-bit only; Lambda runs 64-bit)" if platform.cpu == "x86" else ""
+        return f"compiled with <PlatformTarget>{platform.cpu}</PlatformTarget>{bits}; use AnyCPU"
     if binary.kind == "mixed-mode assembly":
         return "a C++/CLI mixed-mode assembly runs only on Windows"
-    if platform.os and platform.os != "linux":
-        return f"published for {platform}: publish with --runtime {needed}"
-    return f"built for {platform}, which a {architecture} function cannot load"
+    if not other or platform.os not in (None, "linux"):
+        if platform.os and platform.os != "linux":
+            return f"published for {platform}; publish for {needed}"
+        return f"built for {platform}, which a {architecture} function cannot load"
+    parts = binary.path.split("/")
+    if len(parts) >= 3 and parts[0].lower() == "runtimes" and parts[1].lower() != "any":
+        return f"the NuGet package that ships it put a {platform} binary under runtimes/{parts[1]}/"
+    what = "ReadyToRun code compiled" if binary.kind == "ReadyToRun assembly" else "published"
+    if unit is not None and unit.is_hazard and unit.built_as == other:
+        return (f"{what} for the first function's architecture ({unit.functions[0].logical_id}, {other}): "
+                f"deploy-serverless builds CodeUri {unit.code_uri!r} once; split it with `lambda-split migrate`")
+    stale = "; or the package predates the template's Architectures" if unit is not None else ""
+    return (f"{what} for linux-{platform.cpu}; publish for {needed} (dotnet lambda package "
+            f"--function-architecture {architecture}, or fix <RuntimeIdentifier>){stale}")
 
 
 # -- output ------------------------------------------------------------------------------------------------------
@@ -276,7 +280,8 @@ def print_text(report: Report, strict: bool) -> None:
 def mismatch_line(mismatch: Mismatch) -> str:
     binary, functions, arch = mismatch.binary, mismatch.functions, mismatch.architecture
     if functions:
-        who = f"but function{'s' if len(functions) > 1 else ''} {', '.join(functions)} run{'' if len(functions) > 1 else 's'} on {arch}"
+        plural = len(functions) > 1
+        who = f"but function{'s' if plural else ''} {', '.join(functions)} run{'' if plural else 's'} on {arch}"
     else:
         who = f"not for {arch} (--arch)"
     return (f"{mismatch.file}: {binary.kind} built for {binary.platform} ({binary.evidence}), {who}; "

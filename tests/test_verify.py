@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import random
 import shutil
 import struct
 import subprocess
@@ -241,6 +242,20 @@ def test_32_bit_elf_libraries_are_read_and_fail_on_lambda(tmp_path, verify, mach
         assert code == 1 and f"built for linux-{cpu} (ELF32 e_machine {machine}" in lines[0]
 
 
+def test_a_single_binary_can_be_checked(tmp_path, verify):
+    library = tmp_path / "libfoo.so"
+    library.write_bytes(NATIVE_X64.read_bytes())
+    assert verify(library, "--arch", "x86_64")[0] == 0
+    code, lines, _ = verify(library, "--arch", "arm64")
+    assert code == 1 and lines[0].startswith(f"{library}: native library built for linux-x64")
+
+
+def test_backslash_separators_in_zip_names_are_folders(tmp_path, verify):
+    package = write_zip(tmp_path / "Function.zip", {"runtimes\\linux-x64\\native\\libfoo.so": NATIVE_X64.read_bytes()})
+    code, report = verify_json(verify, package, "--arch", "arm64")
+    assert code == 0 and report["packages"][0]["not_loaded"] == 1
+
+
 def test_extensionless_elf_executable_is_checked(tmp_path, verify):
     package = write_zip(tmp_path / "Function.zip", {"bootstrap": NATIVE_X64.read_bytes(), "LICENSE": b"MIT"})
     assert verify(package, "--arch", "x86_64")[0] == 0
@@ -346,7 +361,7 @@ def test_zip_members_are_streamed_never_extracted(tmp_path, verify, monkeypatch)
 
 
 def test_a_100_mb_package_is_checked_in_seconds_reading_headers_only(tmp_path, verify, monkeypatch):
-    rng = __import__("random").Random(7)
+    rng = random.Random(7)
     noise = rng.randbytes(1 << 20)
     package = tmp_path / "Big.zip"
     with zipfile.ZipFile(package, "w") as archive:
@@ -430,7 +445,8 @@ def test_path_mode_blames_the_build_for_the_first_functions_architecture(tmp_pat
     assert len(findings) == 4
     assert all(line.startswith("src/Function/bin/Release/net8.0/Function.zip/") for line in findings)
     assert all("but function ArmFn runs on arm64" in line and "first function's architecture (X64Fn, x86_64)"
-               in line for line in findings)
+               in line and "lambda-split migrate" in line for line in findings)
+    assert sum("ReadyToRun code compiled for the first function's architecture" in line for line in findings) == 2
     assert not any("X64Fn runs on" in line for line in lines)
 
 
