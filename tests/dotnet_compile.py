@@ -10,6 +10,14 @@ statements, nullable reference annotations (`string?`), switch expressions, `usi
 default interface members, local functions or `case ... when` guards. `ImplicitUsings` is not emulated on purpose
 (mcs has no global usings): sources checked here carry explicit usings. Framework surface: Mono's mscorlib, System,
 System.Core, System.Numerics, System.Xml and Microsoft.CSharp, plus a System.Text.Json stub; no System.Net.Http.
+
+Like the SDK: a parent project globs the sources of projects nested in its folder (exclude them with
+`DefaultItemExcludes` or `<Compile Remove>`); ProjectReferences and PackageReferences flow transitively (not those
+with PrivateAssets=all); the generated AssemblyInfo attributes and `<InternalsVisibleTo>`/`<AssemblyAttribute>`
+items are compiled in. A PackageReference maps to the stubs whose `// stub-packages:` header names it; others are
+ignored, so code that needs them fails. An Exe is checked as a library when its entry point comes from elsewhere
+(test SDK, Annotations GenerateMain) or is an async Main, which mcs lacks. mcs reports errors phase by phase: a later
+kind of error can appear only once earlier ones are fixed. TreatWarningsAsErrors is not honoured (mcs warns differently).
 """
 
 from __future__ import annotations
@@ -93,7 +101,7 @@ class ProjectResult:
 class CompileResult:
     root: Path
     out_dir: Path
-    projects: list[ProjectResult] = field(default_factory=list)   # build order
+    projects: list[ProjectResult] = field(default_factory=list)   # unreadable and cyclic ones, then build order
 
     @property
     def ok(self) -> bool:
@@ -382,15 +390,16 @@ def _compile_project(project: DotnetProject, projects: dict[Path, DotnetProject]
     target, target_note = _target(project)
     result = ProjectResult(project.path, project.assembly_name, target, "failed", sources=tuple(project.sources),
                            target_note=target_note)
-    messages = [CompilerMessage("error", "MSB", problem, project.path) for problem in project.problems]
+    messages = [CompilerMessage("error", code, text, project.path) for code, text in project.problems]
     for ref in project.project_references:
         if ref.path not in projects:
             messages.append(CompilerMessage("error", "MSB9008",
                                             f"the referenced project {ref.written_as} does not exist", project.path))
     referenced, packages = _transitive(project, projects)
-    blocked = [outputs[p].assembly_name for p in referenced if p in outputs and not outputs[p].ok]
-    blocked += [projects[r.path].assembly_name for r in project.project_references
-                if not r.reference_output and r.path in outputs and not outputs[r.path].ok]
+    # Build order puts every referenced project first, so one without a good output failed or sits on a cycle.
+    needed = referenced + [r.path for r in project.project_references if not r.reference_output]
+    blocked = [projects[p].assembly_name for p in dict.fromkeys(needed)
+               if p in projects and (p not in outputs or not outputs[p].ok)]
     if blocked:
         result.status = "blocked"
         result.messages = tuple(messages) + (CompilerMessage("error", "BLOCKED", "not compiled: referenced project "

@@ -50,7 +50,7 @@ class DotnetProject:
     project_references: list[ProjectReference]
     package_references: list[PackageReference]
     generated_attributes: list[str]          # C# `[assembly: ...]` lines the SDK would generate
-    problems: list[str] = field(default_factory=list)   # evaluation errors MSBuild would report
+    problems: list[tuple[str, str]] = field(default_factory=list)   # (code, message) MSBuild would report
 
     @property
     def folder(self) -> Path:
@@ -256,9 +256,9 @@ def _collect_sources(project: DotnetProject, compile_items: list[tuple[Path, etr
             for spec in _specs(item.get("Include"), project.properties):
                 for found in _glob(base, spec, excludes):
                     if found in defaults:
-                        project.problems.append(
-                            f"{project.path}: error NETSDK1022: Duplicate 'Compile' items were included: {found} "
-                            "(the SDK includes it by default; remove the Include or set EnableDefaultCompileItems=false)")
+                        project.problems.append((
+                            "NETSDK1022", f"Duplicate 'Compile' items were included: {found} (the SDK includes it "
+                            "by default; remove the Include or set EnableDefaultCompileItems=false)"))
                     if found not in sources:
                         sources.append(found)
         if item.get("Remove") is not None:

@@ -178,9 +178,11 @@ def test_circular_project_references_fail(mcs, tmp_path):
         "B/B.csproj": csproj(refs=("../A/A.csproj",)),
         "B/B.cs": "namespace B { public class Two { } }\n",
     })
+    write(root, {"C/C.csproj": csproj(refs=("../A/A.csproj",)), "C/C.cs": "namespace C { class Three { } }\n"})
     result = compile_solution(root, tmp_path / "out")
     assert not result.ok
     assert {p.assembly_name for p in result.projects if "MSB4006" in codes(p)} == {"A", "B"}
+    assert result.project("C").status == "blocked"
 
 
 def test_project_that_a_failed_project_feeds_is_blocked(mcs, tmp_path):
@@ -535,7 +537,7 @@ def test_explicit_include_of_a_default_item_is_a_duplicate_like_in_the_sdk(mcs, 
         "Lib/Lib.csproj": csproj(extra='  <ItemGroup>\n    <Compile Include="A.cs" />\n  </ItemGroup>\n'),
         "Lib/A.cs": "namespace Lib { class A { } }\n",
     })
-    assert "MSB" in codes(compile_solution(root, tmp_path / "out"))
+    assert codes(compile_solution(root, tmp_path / "out")) == {"NETSDK1022"}
 
 
 def test_sources_of_a_nested_project_are_globbed_into_the_parent_as_msbuild_does(mcs, tmp_path):
@@ -551,6 +553,26 @@ def test_sources_of_a_nested_project_are_globbed_into_the_parent_as_msbuild_does
     files["App/App.csproj"] = csproj(properties="    <DefaultItemExcludes>$(DefaultItemExcludes);Inner\\**"
                                                 "</DefaultItemExcludes>\n")
     assert_compiles(write(tmp_path / "b", files), tmp_path / "out-b")
+
+
+def test_directory_build_props_properties_and_packages_apply(mcs, tmp_path):
+    root = write(tmp_path / "sln", {
+        "Directory.Build.props": "<Project>\n  <PropertyGroup><AssemblyName>Renamed</AssemblyName></PropertyGroup>\n"
+                                 '  <ItemGroup><PackageReference Include="Amazon.Lambda.Core" /></ItemGroup>\n</Project>\n',
+        "src/Fn/Fn.csproj": csproj(),
+        "src/Fn/F.cs": "using Amazon.Lambda.Core;\nnamespace Fn { class F { ILambdaContext c; } }\n",
+    })
+    result = assert_compiles(root, tmp_path / "out")
+    assert result.projects[0].output.name == "Renamed.dll"
+
+
+def test_release_only_items_are_not_referenced_in_a_debug_check(mcs, tmp_path):
+    root = write(tmp_path / "sln", {
+        "Fn/Fn.csproj": csproj(extra="  <ItemGroup Condition=\"'$(Configuration)' == 'Release'\">\n"
+                                     '    <PackageReference Include="Amazon.Lambda.Core" />\n  </ItemGroup>\n'),
+        "Fn/F.cs": "using Amazon.Lambda.Core;\nnamespace Fn { class F { } }\n",
+    })
+    assert codes(compile_solution(root, tmp_path / "out")) == {"CS0246"}
 
 
 def test_sources_under_bin_obj_and_hidden_folders_are_not_compiled(mcs, tmp_path):
