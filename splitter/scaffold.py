@@ -228,7 +228,7 @@ def _function_project_files(solution: Solution, project: FunctionProject) -> dic
                     f"{project.rid}, so its ReadyToRun code matches every function it serves."),
         f"{folder}/aws-lambda-tools-defaults.json": render(
             "aws-lambda-tools-defaults.json.j2", settings=_project_defaults(solution, project)),
-        f"{folder}/AssemblyInfo.cs": render("new/AssemblyInfo.cs.j2"),
+        f"{folder}/AssemblyAttributes.cs": render("new/AssemblyAttributes.cs.j2"),
     }
     if solution.annotations:
         files[f"{folder}/Startup.cs"] = render("new/Startup.cs.j2", namespace=project.name)
@@ -266,14 +266,17 @@ def project_stack(solution: Solution, project: FunctionProject) -> str:
     return naming.stack_name(solution.name, ARCHITECTURES[project.architecture][0].lower())
 
 
-def _project_defaults(solution: Solution, project: FunctionProject) -> list[tuple[str, str]]:
+def _project_defaults(solution: Solution, project: FunctionProject) -> list[tuple[str, object]]:
     common = [("profile", ""), ("region", ""), ("configuration", "Release")]
     if solution.annotations:   # each function project is deployed as its own stack from its own template
         return [*common, ("s3-prefix", f"{project.name}/"), ("template", solution.template_file),
                 ("template-parameters", ""),
                 ("stack-name", project_stack(solution, project)),
                 ("function-architecture", project.architecture)]
-    return [*common, ("function-architecture", project.architecture), ("function-runtime", solution.runtime)]
+    # The same keys `migrate` writes into the function projects it creates.
+    information = [f"This project builds the {project.architecture} functions of ../../{solution.template_file}.",
+                   "Deploy the whole stack from the template's folder with `dotnet lambda deploy-serverless`."]
+    return [("Information", information), *common, ("function-architecture", project.architecture)]
 
 
 def _template(solution: Solution, projects: tuple[FunctionProject, ...], managed: bool) -> str:

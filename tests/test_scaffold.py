@@ -23,6 +23,7 @@ from ruamel.yaml import YAML
 from splitter import scaffold
 from splitter.changes import JOURNAL_NAME
 from splitter.cli import main
+from dotnet_compile import assert_compiles, mcs  # noqa: F401  (mcs is a fixture: skips, or fails in CI, without mcs)
 
 CSHARP = tree_sitter.Language(tree_sitter_c_sharp.language())
 SDK_CSHARP = "{9A19103F-16F7-4668-BE54-9A1E7A4F7556}"
@@ -281,9 +282,9 @@ def test_handlers_use_only_explicit_usings(generated):
     root = generated(VARIANTS[0])
     handler = (root / "src/Acme.Orders.X64/Functions/GetOrder.cs").read_text()
     assert "using Amazon.Lambda.Core;" in handler
-    assembly_info = (root / "src/Acme.Orders.X64/AssemblyInfo.cs").read_text()
-    assert "[assembly: LambdaSerializer(typeof(DefaultLambdaJsonSerializer))]" in assembly_info
-    assert "using Amazon.Lambda.Serialization.SystemTextJson;" in assembly_info
+    assembly_attributes = (root / "src/Acme.Orders.X64/AssemblyAttributes.cs").read_text()
+    assert "[assembly: LambdaSerializer(typeof(DefaultLambdaJsonSerializer))]" in assembly_attributes
+    assert "using Amazon.Lambda.Serialization.SystemTextJson;" in assembly_attributes
 
 
 @by_id(VARIANTS)
@@ -434,6 +435,22 @@ def test_cfn_lint_passes_on_every_template(generated, variant):
 
 
 @by_id(VARIANTS)
+def test_generated_solution_compiles_with_mcs(generated, variant, mcs):
+    assert_compiles(generated(variant))
+
+
+@pytest.mark.parametrize("annotations", [False, True], ids=["plain", "annotations"])
+def test_names_that_share_a_namespace_or_local_name_still_compile(tmp_path, mcs, annotations):
+    options = ("--annotations",) if annotations else ()
+    for index, name in enumerate(("Amazon.Orders", "System.Orders", "Acme.Acme", "Tests", "Shop.X64")):
+        output = tmp_path / str(index)
+        result = new(output, name, "Functions:x86_64", "function:arm64", "context:arm64", "Greet:x86_64",
+                     options=options)
+        assert result.code == 0, result.err
+        assert_compiles(output / name)
+
+
+@by_id(VARIANTS)
 def test_generated_solution_passes_check(generated, variant):
     result = lambda_split("check", str(generated(variant)))
     assert result.code == 0, result.out + result.err
@@ -529,7 +546,3 @@ def test_yaml_function_names_that_yaml_reads_as_booleans_stay_strings(tmp_path, 
     assert list(resources) == [word]
 
 
-def test_solution_names_may_use_namespaces_the_code_also_imports(tmp_path):
-    for name in ("Amazon.Orders", "System.Orders", "Acme.Acme", "Tests"):
-        result = new(tmp_path, name, "Get:x86_64", "Put:arm64")
-        assert result.code == 0, result.err
