@@ -44,8 +44,9 @@ BINARY_NAME = re.compile(r"(\.(dll|exe|so(\.\d+)*)|\.deps\.json|^[^.]+)$", re.IG
 
 ELF_CPU = {"EM_X86_64": "x64", "EM_AARCH64": "arm64", "EM_386": "x86", "EM_ARM": "arm", "EM_RISCV": "riscv64",
            "EM_LOONGARCH": "loongarch64", "EM_PPC64": "ppc64", "EM_S390": "s390x"}
-ELF_OS = {"ELFOSABI_SYSV": "linux", "ELFOSABI_LINUX": "linux", "ELFOSABI_FREEBSD": "freebsd",
-          "ELFOSABI_NETBSD": "netbsd", "ELFOSABI_SOLARIS": "solaris"}
+# Only an OS ABI naming another OS makes an ELF file non-Linux; SYSV, GNU and CPU-specific values are Linux's.
+ELF_OTHER_OS = {"ELFOSABI_FREEBSD": "freebsd", "ELFOSABI_NETBSD": "netbsd", "ELFOSABI_OPENBSD": "openbsd",
+                "ELFOSABI_SOLARIS": "solaris", "ELFOSABI_AIX": "aix", "ELFOSABI_HPUX": "hpux"}
 
 
 class CorruptBinary(Exception):
@@ -74,7 +75,8 @@ class Binary:
     """A file of the package and what it is built for; `evidence` names the header field that says so."""
 
     path: str
-    kind: str  # ReadyToRun / IL / mixed-mode assembly, native library / executable, deps.json
+    kind: str  # ReadyToRun / IL / mixed-mode assembly, ReadyToRun composite image, native library / executable,
+    #            deps.json
     platform: Platform
     evidence: str
 
@@ -119,8 +121,10 @@ def pe_target(path: str, head: bytes, stream: BinaryIO, size: int) -> Binary | S
     machine = pe.FILE_HEADER.Machine
     directories = pe.OPTIONAL_HEADER.DATA_DIRECTORY
     if len(directories) <= CLR_DIRECTORY or not directories[CLR_DIRECTORY].VirtualAddress:
-        return Skipped(path, f"native Windows library ({machine_platform(machine)}, no CLR header): "
-                             "never loaded on Linux")
+        platform = machine_platform(machine)
+        if platform.os not in (None, "win"):  # a composite ReadyToRun image (framework-r2r.dll) has no CLR header
+            return Binary(path, "ReadyToRun composite image", platform, f"PE machine 0x{machine:04X}, no CLR header")
+        return Skipped(path, f"native Windows library ({platform}, no CLR header): never loaded on Linux")
     cor20 = read_cor20_header(pe, directories[CLR_DIRECTORY].VirtualAddress, head, stream)
     return assembly_target(path, machine, cor20.Flags, ready_to_run=bool(cor20.ManagedNativeHeaderVirtualAddress))
 
@@ -201,7 +205,7 @@ def elf_target(path: str, head: bytes, size: int) -> Binary:
     if not elf.little_endian:
         cpu += " big-endian"
     osabi = header.e_ident.EI_OSABI
-    os_name = ELF_OS.get(osabi, str(osabi).removeprefix("ELFOSABI_").lower())
+    os_name = ELF_OTHER_OS.get(osabi, "linux")
     kind = "native library" if ".so" in path.rsplit("/", 1)[-1] else "native executable"
     evidence = f"ELF{elf.elfclass} e_machine {number}" + (f" {machine}" if isinstance(machine, str) else "")
     return Binary(path, kind, Platform(os_name, cpu), evidence)

@@ -13,8 +13,9 @@ are not checked.
 Checks (headers only; zip members are streamed, never extracted):
 - Assemblies (PE with a CLR header): machine 0x014C IL-only runs anywhere (unless 32-bit-required); ReadyToRun and
   mixed-mode images must be linux-x64 0xFD1D / linux-arm64 0xD11D, any other OS or CPU is a mismatch; an IL-only
-  image with a PlatformTarget (0x8664, 0xAA64) needs that CPU. A PE without a CLR header is a native Windows DLL
-  and is skipped: Linux never loads it.
+  image with a PlatformTarget (0x8664, 0xAA64) needs that CPU. A PE without a CLR header is a native Windows DLL,
+  skipped since Linux never loads it, unless its machine names a non-Windows OS: then it is a composite ReadyToRun
+  image (framework-r2r.dll), judged like ReadyToRun.
 - Native code (ELF, 32- or 64-bit, any name ending .so/.so.N/.dll/.exe or without extension): e_machine 62 x86-64,
   183 AArch64; anything else is a mismatch.
 - The root `*.deps.json`: `runtimeTarget.name` ending in a RID must be `linux-x64` / `linux-arm64`; portable is fine.
@@ -37,8 +38,8 @@ JSON (`--format json`), schema `lambda-split/verify/v1` (fields are only ever ad
    "missing": [{"template", "code_uri", "functions": {"x86_64"|"arm64": [logical id]}, "looked_for": [path]}],
    "unchecked": [{"template", "logical_id", "reason": "image"|"remote"}],
    "errors": [{"path", "line", "message", "hint"}]}
-`kind` is "ReadyToRun assembly", "IL assembly", "mixed-mode assembly", "native library", "native executable" or
-"deps.json"; `built_for` a RID-like platform ("linux-x64", "win-x64", "x86", "any platform"); `functions` is empty
+`kind` is "ReadyToRun assembly", "IL assembly", "mixed-mode assembly", "ReadyToRun composite image", "native
+library", "native executable" or "deps.json"; `built_for` a RID-like platform ("linux-x64", "win-x64", "x86", "any platform"); `functions` is empty
 in ARTIFACT mode. Paths are as given, or relative to the current folder when below it.
 """
 
@@ -47,6 +48,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,6 +61,7 @@ from splitter.package import Inspection, inspect_package, loaded_on
 
 if TYPE_CHECKING:
     from splitter.analysis import BuildUnit
+    from splitter.model.template import Function
 
 SCHEMA = "lambda-split/verify/v1"
 EXIT_OK, EXIT_MISMATCH, EXIT_BAD_INPUT = 0, 1, 2
@@ -75,7 +78,7 @@ class Target:
     inspection: Inspection | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class Mismatch:
     target: Target
     binary: Binary
@@ -100,8 +103,8 @@ class Report:
     mismatches: list[Mismatch] = field(default_factory=list)
     missing: list[Missing] = field(default_factory=list)
     errors: list[SplitterError] = field(default_factory=list)
-    unchecked: list[tuple[object, str]] = field(default_factory=list)   # (Function, "image" | "remote")
-    display: object = str                       # Path -> str
+    unchecked: list[tuple[Function, str]] = field(default_factory=list)   # (function, "image" | "remote")
+    display: Callable[[Path], str] = str        # how a path is shown to the user
 
 
 def run(paths: tuple[str, ...], *, arch: str | None, configuration: str, strict: bool,
@@ -256,7 +259,7 @@ def likely_cause(binary: Binary, architecture: str, unit: BuildUnit | None) -> s
     parts = binary.path.split("/")
     if len(parts) >= 3 and parts[0].lower() == "runtimes" and parts[1].lower() != "any":
         return f"the NuGet package that ships it put a {platform} binary under runtimes/{parts[1]}/"
-    what = "ReadyToRun code compiled" if binary.kind == "ReadyToRun assembly" else "published"
+    what = "ReadyToRun code compiled" if binary.kind.startswith("ReadyToRun") else "published"
     if unit is not None and unit.is_hazard and unit.built_as == other:
         return (f"{what} for the first function's architecture ({unit.functions[0].logical_id}, {other}): "
                 f"deploy-serverless builds CodeUri {unit.code_uri!r} once; split it with `lambda-split migrate`")

@@ -43,11 +43,15 @@ def with_pe_machine(data: bytes, machine: int) -> bytes:
 
 
 def without_clr_header(data: bytes) -> bytes:
-    """A managed image turned into what a native Windows DLL looks like to the loader: no COM descriptor."""
+    """The image with its COM descriptor directory cleared: what a native PE looks like to the loader."""
     pe = pefile.PE(data=data, fast_load=True)
     directory = pe.OPTIONAL_HEADER.DATA_DIRECTORY[pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR"]]
     directory.VirtualAddress, directory.Size = 0, 0
     return bytes(pe.write())
+
+
+def native_windows_dll() -> bytes:
+    return without_clr_header(with_pe_machine(R2R_X64.read_bytes(), WIN_X64))
 
 
 def with_elf_machine(data: bytes, machine: int) -> bytes:
@@ -220,6 +224,14 @@ def test_ready_to_run_for_another_os_or_cpu_is_a_mismatch_on_both_architectures(
         assert f"ReadyToRun assembly built for {built_for} (PE machine 0x{machine:04X})" in lines[0]
 
 
+def test_composite_ready_to_run_image_without_clr_header_is_judged_by_its_machine(tmp_path, verify):
+    composite = without_clr_header(R2R_X64.read_bytes())            # framework-r2r.dll: PE, Linux machine, no CLR
+    package = write_zip(tmp_path / "Function.zip", {"framework-r2r.dll": composite})
+    assert verify(package, "--arch", "x86_64")[0] == 0
+    code, lines, _ = verify(package, "--arch", "arm64")
+    assert code == 1 and "ReadyToRun composite image built for linux-x64 (PE machine 0xFD1D" in lines[0]
+
+
 @pytest.mark.parametrize("rid, x86_64, arm64", [
     (None, 0, 0), ("linux-x64", 0, 1), ("linux-arm64", 1, 0), ("win-x64", 1, 1), ("linux-musl-arm64", 1, 1)])
 def test_deps_json_runtime_target_must_name_the_functions_rid_or_none(tmp_path, verify, rid, x86_64, arm64):
@@ -269,7 +281,7 @@ def test_runtimes_folders_of_rids_the_function_does_not_load_are_not_judged(tmp_
                 "runtimes/linux-x64/native/libe_sqlite3.so": native_x64,
                 "runtimes/linux-arm64/native/libe_sqlite3.so": native_arm64,
                 "runtimes/linux-musl-x64/native/libe_sqlite3.so": b"\x7fELF truncated, never read",
-                "runtimes/win-x64/native/e_sqlite3.dll": without_clr_header(R2R_X64.read_bytes()),
+                "runtimes/win-x64/native/e_sqlite3.dll": native_windows_dll(),
                 "runtimes/osx-arm64/lib/net8.0/Sqlite.dll": with_pe_machine(R2R_X64.read_bytes(), OSX_ARM64)}
     package = write_zip(tmp_path / "Function.zip", portable)
     for architecture in ("x86_64", "arm64"):
@@ -292,7 +304,7 @@ def test_files_that_do_not_claim_to_be_pe_or_elf_are_skipped_not_errors(tmp_path
     package = write_zip(tmp_path / "Function.zip", {
         "Function.dll": IL_ONLY.read_bytes(), "notes.dll": b"just text", "empty.so": b"",
         "Strings.resources": b"MZ this is a resource, not a PE image", "data.bin": b"\x7fELF not checked",
-        "native.dll": without_clr_header(R2R_X64.read_bytes())})
+        "native.dll": native_windows_dll()})
     code, report = verify_json(verify, package, "--arch", "arm64")
     assert code == 0
     skipped = {entry["file"]: entry["reason"] for entry in report["packages"][0]["skipped"]}
