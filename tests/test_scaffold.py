@@ -17,12 +17,14 @@ from pathlib import Path, PureWindowsPath
 
 import pytest
 import tree_sitter
+from hypothesis import HealthCheck, given, settings, strategies as st
 import tree_sitter_c_sharp
 from ruamel.yaml import YAML
 
 from splitter import scaffold
 from splitter.changes import JOURNAL_NAME
 from splitter.cli import main
+from splitter.errors import SplitterError
 from dotnet_compile import assert_compiles, mcs  # noqa: F401  (mcs is a fixture: skips, or fails in CI, without mcs)
 
 CSHARP = tree_sitter.Language(tree_sitter_c_sharp.language())
@@ -546,3 +548,48 @@ def test_yaml_function_names_that_yaml_reads_as_booleans_stay_strings(tmp_path, 
     assert list(resources) == [word]
 
 
+
+
+def test_output_folder_is_created_when_missing(tmp_path):
+    result = new(tmp_path / "deep" / "er", "Acme", "Get:arm64")
+    assert result.code == 0, result.err
+    assert (tmp_path / "deep/er/Acme/Acme.sln").is_file()
+    assert not (tmp_path / "deep/er" / JOURNAL_NAME).exists()
+
+
+# -- properties over many requests (pure: no disk) ---------------------------------------------------------------
+
+pascal_names = st.from_regex(r"[A-Z][a-z]{1,6}(?:[A-Z][a-z0-9]{1,5}){0,2}", fullmatch=True)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.lists(pascal_names, min_size=1, max_size=3).map(".".join),
+       functions=st.dictionaries(pascal_names, st.sampled_from(["x86_64", "arm64"]), min_size=1, max_size=5),
+       template_format=st.sampled_from(["json", "yaml"]), annotations=st.booleans())
+def test_every_accepted_request_yields_one_resource_per_function_and_parseable_files(name, functions,
+                                                                                      template_format, annotations):
+    specs = [f"{f}:{a}" for f, a in functions.items()]
+    try:
+        solution = scaffold.parse_request(name, specs, "dotnet10", template_format, annotations)
+    except SplitterError:
+        return   # a name the rules refuse (a clash, a keyword...): refusing is the contract
+    files = scaffold.solution_files(solution)
+    resources = {}
+    for path, content in files.items():
+        if path.endswith((".template", ".yaml")):
+            text = content if isinstance(content, str) else content.decode()
+            loaded = json.loads(text) if template_format == "json" else YAML(typ="safe").load(text)
+            resources.update({k: v["Properties"]["Architectures"] for k, v in loaded["Resources"].items()})
+        elif path.endswith(".cs"):
+            tree = tree_sitter.Parser(CSHARP).parse(content.encode() if isinstance(content, str) else content)
+            assert not tree.root_node.has_error, path
+    assert resources == {f: [a] for f, a in functions.items()}
+
+
+@settings(max_examples=200, deadline=None)
+@given(name=st.text(max_size=30), function=st.text(max_size=30))
+def test_any_typed_name_is_accepted_or_refused_with_a_splitter_error(name, function):
+    try:
+        scaffold.parse_request(name, [function], "dotnet8", "json", False)
+    except SplitterError as error:
+        assert "\n" not in str(error), "one line"
