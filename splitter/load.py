@@ -144,12 +144,10 @@ def _files_below(root: Path) -> list[Path]:
 
 
 def compile_items(project: Project, all_files: list[Path]) -> list[Path]:
-    """The .cs files the SDK's default globs compile: below the project folder, outside bin/obj, outside folders
-    that hold another project, minus `<Compile Remove>` patterns."""
+    """The .cs files the SDK's default globs compile: below the project folder, outside bin/obj, minus
+    `DefaultItemExcludes` and `<Compile Remove>` patterns. Like MSBuild, a project nested in the folder is not
+    excluded by itself: its sources are compiled into this project too unless a pattern removes them."""
     folder = project.folder.resolve()
-    nested_roots = {p.parent.resolve() for p in all_files
-                    if p.suffix.lower() in PROJECT_SUFFIXES and p.parent.resolve() != folder
-                    and folder in p.parent.resolve().parents}
     removes = [r.replace("\\", "/") for r in project.compile_removes]
     for item in project.properties.get("DefaultItemExcludes", "").split(";"):
         if item.strip() and "$(" not in item:
@@ -163,8 +161,6 @@ def compile_items(project: Project, all_files: list[Path]) -> list[Path]:
             continue
         rel = resolved.relative_to(folder)
         if rel.parts[0].lower() in ("bin", "obj"):
-            continue
-        if any(n in resolved.parents for n in nested_roots):
             continue
         if any(fnmatch(rel.as_posix(), pattern.replace("**/", "*").replace("/**", "/*")) for pattern in removes):
             continue
