@@ -101,32 +101,27 @@ def _refuse_dirty(result: Plan) -> None:
 
 def _summary(result: Plan, applied: bool) -> None:
     echo = lambda line="": click.echo(line, err=True)  # noqa: E731
-    verb = {"create": "created" if applied else "would create", "move": "moved" if applied else "would move",
-            "edit": "edited" if applied else "would edit"}
     for target, projects in result.split:
         echo(f"Split {result.rel(target.project.path)}: it built functions of both architectures.")
         for fp in projects.values():
             echo(f"  {fp.architecture:<7} {fp.name}: {', '.join(f.logical_id for f in fp.functions)}")
     for decision in result.decisions:
         if decision.kind in ("move", "shared"):
-            echo(f"  {'moves ' if decision.kind == 'move' else 'shared'}  {decision.subject} {decision.detail}")
-    counts = {"create": 0, "modify": 0, "move": 0}
-    for change in result.changes.changes:
-        counts[type(change).__name__.lower()] += 1
-    echo(f"{'Done' if applied else 'Dry run'}: {counts['create']} file{'s' if counts['create'] != 1 else ''} "
-         f"{verb['create'].split()[-1] if applied else 'to create'}, {counts['modify']} to edit, "
-         f"{counts['move']} to move." if not applied else
-         f"Done: created {counts['create']}, edited {counts['modify']}, moved {counts['move']} file"
-         f"{'s' if sum(counts.values()) != 1 else ''}.")
+            echo(f"  {decision.subject} {decision.detail}")
+    echo("Files:" if applied else "Files (dry run, nothing written):")
+    for change in result.changes.sorted():
+        if isinstance(change, change_set.Move):
+            echo(f"  {'move':<7} {change.source} -> {change.target}")
+        else:
+            echo(f"  {'create' if isinstance(change, change_set.Create) else 'modify':<7} {change.path}")
     if not applied:
-        echo("Apply it with `git apply` on the patch above, or run the same command without --dry-run.")
-    shared = [d for d in result.decisions if d.kind == "shared"]
-    if shared:
+        echo("Apply the patch with `git apply`, or run the same command without --dry-run.")
+    if any(d.kind == "shared" for d in result.decisions):
         echo("Shared handlers keep their handler string: the function project's package holds the library's "
              "assembly, and the Lambda runtime loads the handler's assembly by name from the package.")
-    templates = sorted({result.rel(f.template_path) for _, projects in result.split
-                        for fp in projects.values() for f in fp.functions})
-    for template in templates:
-        folder = os.path.dirname(template) or "."
-        echo(f"Deploy as before: cd {folder} && dotnet lambda deploy-serverless "
-             f"(each CodeUri now builds one project for one architecture; `sam build` works too).")
+    folders = sorted({os.path.dirname(result.rel(f.template_path)) or "." for _, projects in result.split
+                      for fp in projects.values() for f in fp.functions})
+    for folder in folders:
+        where = "from the solution root" if folder == "." else f"from {folder}"
+        echo(f"Deploy as before, {where}: dotnet lambda deploy-serverless (each CodeUri now builds one project "
+             "for one architecture; `sam build` works too).")
