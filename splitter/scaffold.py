@@ -401,11 +401,11 @@ def _display(output_dir: str, path: str) -> str:
 def _next_steps(solution: Solution, folder: str) -> str:
     lines = ["", "Next steps:", f"  cd {folder}", "  dotnet test"]
     if solution.annotations:
-        lines += [f"  (cd {p.folder} && dotnet lambda deploy-serverless)   # stack {project_stack(solution, p)}"
-                  for p in solution.projects]
+        lines += [f"  (cd {p.folder} && dotnet lambda deploy-serverless --s3-bucket <your-bucket>)"
+                  f"   # stack {project_stack(solution, p)}" for p in solution.projects]
     else:
-        lines += ["  dotnet lambda deploy-serverless", f"  # or: sam build -t {solution.template_file} && "
-                  "sam deploy --guided"]
+        lines += ["  dotnet lambda deploy-serverless --s3-bucket <your-bucket>",
+                  f"  # or: sam build -t {solution.template_file} && sam deploy --guided"]
     lines += ["  lambda-split check .   # proves no build serves two architectures"]
     return "\n".join(lines)
 
