@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 
-from splitter.discover import Workspace
+from splitter.discover import DEFAULTS_FILE, Workspace, read_defaults
 from splitter.errors import SplitterError
 from splitter.model.msbuild import Project, directory_build_props, load_project, project_files_in
 from splitter.model.nodes import intrinsic
@@ -133,6 +133,7 @@ def analyze(workspace: Workspace, parameters: dict[str, str] | None = None,
     _warn_spellings(analysis)
     _warn_runtime_identifiers(analysis)
     _warn_shared_folders(analysis)
+    _warn_ref_architectures(analysis)
     # A project two templates build fails to load twice; say it once.
     analysis.errors = list({str(error): error for error in analysis.errors}.values())
     return analysis
@@ -312,3 +313,42 @@ def _warn_shared_folders(analysis: Analysis) -> None:
                 f"CodeUri {unit.code_uri!r} is deployed as-is to both x86_64 and arm64 functions; "
                 f"run `lambda-split verify` on it to check its binaries", unit.template.path,
                 unit.functions[0].line))
+
+
+def _warn_ref_architectures(analysis: Analysis) -> None:
+    """Amazon.Lambda.Tools cannot evaluate a `Ref` architecture: it builds for the project's `function-architecture`
+    in aws-lambda-tools-defaults.json, else x86_64 (aws-extensions-for-dotnet-cli #302), whatever the stack gets."""
+    for unit in analysis.units:
+        via_ref = [f for f in unit.functions if _architecture_ref(unit.template, f)]
+        if unit.kind != "project" or not via_ref:
+            continue
+        tooling = _defaults_architecture(unit.project.folder) or "x86_64"
+        wrong = [f for f in via_ref if f.architecture != tooling]
+        if wrong:
+            first = wrong[0]
+            node = _architecture_node(unit.template, first)
+            analysis.warnings.append(Finding(
+                "ref-architecture",
+                f"{', '.join(f.logical_id for f in wrong)} get{'s' if len(wrong) == 1 else ''} {first.architecture} "
+                f"through Ref {_architecture_ref(unit.template, first)}, which Amazon.Lambda.Tools cannot evaluate: "
+                f"it builds CodeUri {unit.code_uri!r} for {tooling}; set \"function-architecture\": "
+                f"\"{first.architecture}\" in {analysis.workspace.relative(unit.project.folder / DEFAULTS_FILE)}",
+                unit.template.path, node.line if node is not None else first.line))
+
+
+def _architecture_ref(template: Template, function: Function) -> str | None:
+    node = _architecture_node(template, function)
+    for candidate in [node] + (list(node.value) if node is not None and node.kind == "seq" else []):
+        call = intrinsic(candidate)
+        if call is not None and call[0] == "Ref" and call[1].kind == "scalar":
+            return str(call[1].value)
+    return None
+
+
+def _defaults_architecture(folder: Path) -> str | None:
+    try:
+        value = read_defaults(folder / DEFAULTS_FILE).get("function-architecture") \
+            if (folder / DEFAULTS_FILE).is_file() else None
+    except SplitterError:
+        return None
+    return value if value in ARCHITECTURES else None
