@@ -303,6 +303,21 @@ def test_parameter_default_resolves_the_ref_and_parameter_overrides_it(tmp_path,
     assert check(tmp_path, "--parameter", "DefaultArch=arm64")[0] == 1
 
 
+def test_ref_architecture_the_tooling_cannot_evaluate_is_a_warning_unless_defaults_pin_it(tmp_path, make_tree):
+    template = YAML_MIXED.replace("Parameters:\n", "Parameters:\n  DefaultArch: {Type: String, Default: arm64}\n")
+    template = template.replace("      Architectures:\n        - x86_64\n", "")
+    make_tree(tmp_path, {"src/Shop/Shop.csproj": csproj(), "template.yaml": template})
+    code, report, _ = check_json(tmp_path)
+    assert code == 0
+    (warning,) = report["warnings"]
+    assert warning["code"] == "ref-architecture" and warning["path"] == "template.yaml"
+    assert "Api, Worker get arm64 through Ref DefaultArch" in warning["message"]
+    assert "src/Shop/aws-lambda-tools-defaults.json" in warning["message"]
+    make_tree(tmp_path, {"src/Shop/aws-lambda-tools-defaults.json": '{"function-architecture": "arm64"}'})
+    assert check_json(tmp_path)[1]["warnings"] == []
+    assert check_json(tmp_path, "--parameter", "DefaultArch=x86_64")[1]["warnings"][0]["code"] == "ref-architecture"
+
+
 def test_fn_if_architecture_exits_2_without_suggesting_a_parameter(tmp_path, make_tree):
     make_tree(tmp_path, {"A.csproj": csproj(), "serverless.template": sam({
         "F": fn(Architectures={"Fn::If": ["IsArm", ["arm64"], ["x86_64"]]})})})
