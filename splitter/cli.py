@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 import click
@@ -21,8 +22,13 @@ COLOR = click.option("--color/--no-color", default=None,
 
 
 def parse_parameters(values: tuple[str, ...]) -> dict[str, str]:
+    """NAME=VALUE, or SAM's long form ParameterKey=NAME,ParameterValue=VALUE."""
     result = {}
     for item in values:
+        long_form = re.fullmatch(r"\s*ParameterKey=([^,]+),\s*ParameterValue=(.*)", item)
+        if long_form:
+            result[long_form.group(1).strip()] = long_form.group(2).strip()
+            continue
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise SplitterError(f"--parameter {item!r} is not NAME=VALUE", hint="for example --parameter Arch=arm64")
