@@ -296,6 +296,11 @@ def test_parameter_resolves_the_ref(tmp_path, make_tree):
     assert code == 1 and report["units"][0]["failing"] == ["Worker"]
 
 
+def test_parameter_accepts_sams_long_form(tmp_path, make_tree):
+    make_tree(tmp_path, UNRESOLVED)
+    assert check(tmp_path, "--parameter", "ParameterKey=DefaultArch,ParameterValue=x86_64")[0] == 0
+
+
 def test_parameter_default_resolves_the_ref_and_parameter_overrides_it(tmp_path, make_tree):
     template = YAML_MIXED.replace("Parameters:\n", "Parameters:\n  DefaultArch: {Type: String, Default: x86_64}\n")
     make_tree(tmp_path, {"src/Shop/Shop.csproj": csproj(), "template.yaml": template})
