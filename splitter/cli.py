@@ -82,7 +82,8 @@ def migrate(path: str, dry_run: bool, x64_name: str | None, arm64_name: str | No
 @click.argument("name")
 @click.option("--function", "functions", multiple=True, required=True, metavar="NAME:ARCH",
               help="A function and its architecture (x86_64 or arm64); repeatable.")
-@click.option("--runtime", default="dotnet8", show_default=True, help="Lambda runtime (dotnet8, dotnet10).")
+@click.option("--runtime", default="dotnet10", show_default=True,
+              help="Lambda runtime: dotnet10, or dotnet8 (deprecated by Lambda on 2026-11-10).")
 @click.option("--template-format", type=click.Choice(["json", "yaml"]), default="json", show_default=True)
 @click.option("--output", "output_dir", type=click.Path(path_type=str), default=".", show_default=True,
               help="Folder in which to create NAME/.")

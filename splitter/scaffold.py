@@ -368,7 +368,7 @@ def check_target(folder: Path) -> None:
                             hint="choose another name or --output, or remove the folder")
 
 
-def run(name: str, functions: tuple[str, ...], runtime: str = "dotnet8", template_format: str = "json",
+def run(name: str, functions: tuple[str, ...], runtime: str = "dotnet10", template_format: str = "json",
         output_dir: str = ".", annotations: bool = False, dry_run: bool = False) -> int:
     solution = parse_request(name, functions, runtime, template_format, annotations)
     output = Path(output_dir)
