@@ -89,5 +89,9 @@ def read_text(path: Path) -> TextFile:
         raw = path.read_bytes()
     except OSError as exc:
         raise SplitterError(f"cannot read file: {exc.strerror}", path) from None
-    text, encoding, bom = decode(raw)
+    try:
+        text, encoding, bom = decode(raw)
+    except UnicodeDecodeError as exc:       # a byte-order mark, then bytes that are not in its encoding
+        raise SplitterError(f"not valid {exc.encoding.upper()} text (byte {exc.start})", path,
+                            hint="save the file again as UTF-8") from None
     return TextFile(path=path, text=text, encoding=encoding, bom=bom, newline=detect_newline(text))
