@@ -92,6 +92,6 @@ def read_text(path: Path) -> TextFile:
     try:
         text, encoding, bom = decode(raw)
     except UnicodeDecodeError as exc:       # a byte-order mark, then bytes that are not in its encoding
-        raise SplitterError(f"not valid {exc.encoding.upper()} text (byte {exc.start})", path,
+        raise SplitterError(f"not valid {exc.encoding.upper()} text after its byte-order mark", path,
                             hint="save the file again as UTF-8") from None
     return TextFile(path=path, text=text, encoding=encoding, bom=bom, newline=detect_newline(text))
