@@ -400,6 +400,16 @@ def test_invalid_project_xml_exits_2_with_its_line(tmp_path, make_tree):
     assert_error_lines(err, "A.csproj:3: ", "not valid XML")
 
 
+@pytest.mark.parametrize("target", ["A.csproj", "serverless.template"])
+def test_a_bom_followed_by_invalid_utf8_exits_2_naming_the_file(tmp_path, make_tree, target):
+    make_tree(tmp_path, {"A.csproj": csproj(), "serverless.template": sam({"F": fn()})})
+    path = tmp_path / target
+    path.write_bytes(codecs.BOM_UTF8 + path.read_bytes().replace(b"net8.0", b"net\xff8").replace(b"dotnet8", b"\xff"))
+    code, _, err = check(tmp_path)
+    assert code == 2
+    assert_error_lines(err, f"{target}: not valid UTF-8 text")
+
+
 def test_alias_bomb_template_exits_2_fast(tmp_path, make_tree):
     lines = ["Transform: AWS::Serverless-2016-10-31", "Resources: {}", "a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 10):
