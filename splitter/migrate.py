@@ -24,15 +24,13 @@ def run(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | Non
         journal_action: str | None, parameters: dict[str, str], output_format: str, color: bool | None) -> int:
     if journal_action:
         return _journal(path, journal_action)
+    _refuse_interrupted(path)       # first: a half-migrated tree may not even load
     model = load_migration(path, parameters)
     if model.analysis.errors:
         for error in model.analysis.errors:
             click.echo(f"lambda-split: error: {error}", err=True)
         return 2
     root = model.workspace.root
-    if (root / change_set.JOURNAL_NAME).exists():
-        raise SplitterError("an earlier migration was interrupted here", root / change_set.JOURNAL_NAME,
-                            hint="run `lambda-split migrate --resume` or `--rollback` on this folder first")
     if not model.targets:
         units = len(model.analysis.units)
         message = (f"Nothing to do: every build unit ({units}) already serves one architecture.")
@@ -66,6 +64,15 @@ def _write_stdout(data: bytes) -> None:
         stream.flush()
     else:  # click's test runner without a byte stream
         sys.stdout.write(data.decode("utf-8", errors="surrogateescape"))
+
+
+def _refuse_interrupted(path: str) -> None:
+    if not Path(path).exists():
+        return
+    journal = solution_root(Path(path).resolve()) / change_set.JOURNAL_NAME
+    if os.path.lexists(journal):
+        raise SplitterError("an earlier migration was interrupted here", journal,
+                            hint="run `lambda-split migrate --resume` or `--rollback` on this folder first")
 
 
 def _journal(path: str, action: str) -> int:

@@ -1,0 +1,136 @@
+"""Helpers for the reliability tests: whole-tree snapshots (files, folders, links), the CLI run in-process with its
+output captured, and `migrate` run in a forked child that the fault hook may SIGKILL."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from splitter import changes
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def _changes_something(case: Path) -> bool:
+    before, after = case / "before", case / "after"
+    return after.is_dir() and snapshot(before) != snapshot(after)
+
+
+def snapshot(root: Path) -> dict[str, bytes | str | None]:
+    """Every entry below root: file -> bytes, folder -> None, link -> 'link:<target>'. Nothing is skipped."""
+    tree: dict[str, bytes | str | None] = {}
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        for name in dirs + files:
+            path = Path(folder, name)
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                tree[rel] = "link:" + os.readlink(path)
+            elif path.is_dir():
+                tree[rel + "/"] = None
+            else:
+                tree[rel] = path.read_bytes()
+    return tree
+
+
+def files_only(tree: dict) -> dict:
+    return {k: v for k, v in tree.items() if not k.endswith("/")}
+
+
+def leftovers(root: Path) -> list[str]:
+    """Temp files and journals the tool must never leave behind once a run (or a resume/rollback) has ended."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if p.name.endswith(changes.TEMP_SUFFIX) or p.name == changes.JOURNAL_NAME)
+
+
+def migrating_cases() -> list[str]:
+    """The fixtures whose migration changes files (single-arch has nothing to do)."""
+    return sorted(case.name for case in FIXTURES.iterdir() if (case / "before").is_dir() and _changes_something(case))
+
+
+def copy_case(case: str, target: Path) -> Path:
+    shutil.copytree(FIXTURES / case / "before", target, symlinks=True)
+    return target
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for line in self.err.splitlines() if line.strip()]
+
+
+def run_cli(*args: str | Path) -> Run:
+    """`lambda-split ARGS` in-process; a Python traceback or an 'internal error' fails the calling test."""
+    from splitter.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    previous = os.environ.pop("LAMBDA_SPLIT_DEBUG", None)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main([str(a) for a in args])
+                code = 0
+            except SystemExit as done:
+                code = done.code if isinstance(done.code, int) else (0 if done.code is None else 2)
+    finally:
+        if previous is not None:
+            os.environ["LAMBDA_SPLIT_DEBUG"] = previous
+    result = Run(code, out.getvalue(), err.getvalue())
+    for text in (result.out, result.err):
+        assert "Traceback" not in text, text
+        assert "internal error" not in text, text
+    return result
+
+
+def assert_one_clear_line(run: Run, *words: str) -> None:
+    """Exit 2 with exactly one error line (warnings aside) that names what went wrong."""
+    assert run.code == 2, (run.code, run.err)
+    errors = [line for line in run.lines if line.startswith("lambda-split: error:")]
+    assert len(errors) == 1, run.err
+    for word in words:
+        assert word in errors[0], (word, errors[0])
+
+
+def killed_run(fault_after: int, *args: str | Path) -> int | None:
+    """Run `lambda-split ARGS` in a forked child whose fault hook SIGKILLs it after its Nth file operation.
+    Returns the signal that ended the child, or None when it exited by itself."""
+    pid = os.fork()
+    if pid == 0:                                    # the child: never return into pytest
+        code = 70
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            sys.stdout = sys.stderr = open(os.devnull, "w")
+            os.environ[changes.FAULT_ENV] = str(fault_after)
+            changes.file_operations = 0
+            from splitter.cli import main
+            try:
+                main([str(a) for a in args])
+                code = 0
+            except SystemExit as done:
+                code = done.code if isinstance(done.code, int) else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+
+
+def count_operations(*args: str | Path) -> tuple[Run, int]:
+    """Run the CLI in-process and count the low-level file operations it made."""
+    changes.file_operations = 0
+    result = run_cli(*args)
+    return result, changes.file_operations
+
+
+KILLED = signal.SIGKILL
