@@ -8,6 +8,7 @@ there, and the template, solutions and test projects are edited in place.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -36,7 +37,10 @@ COPIED = LAMBDA_ONLY[:2] + ("GenerateRuntimeConfigurationFiles", "CopyLocalLockF
                             "WarningsAsErrors", "NoWarn", "InvariantGlobalization", "TieredCompilation",
                             "TieredCompilationQuickJitForLoops", "TieredPGO", "PublishReadyToRunComposite",
                             "EnableNETAnalyzers", "AnalysisLevel", "Deterministic")
-DEFAULTS_KEPT = ("profile", "region", "configuration", "framework")
+# Settings of the original's aws-lambda-tools-defaults.json that shape how its code is packaged; the AWS tools read
+# the defaults file in each CodeUri folder when they package it, so the function projects carry them.
+DEFAULTS_KEPT = ("profile", "region", "configuration", "framework", "msbuild-parameters")
+_RID_ARGUMENT = re.compile(r"(?P<flag>--runtime[ =]|-r |/p:RuntimeIdentifier=)(?P<rid>linux-(?:musl-)?(?:x64|arm64))")
 
 
 @dataclass(frozen=True)
@@ -388,6 +392,14 @@ def _create_projects(target: SplitTarget, projects: dict[str, FunctionProject], 
                                       "the library's assembly-level LambdaSerializer and global usings"))
 
 
+def _for_architecture(value, architecture: str):
+    """msbuild-parameters with any linux runtime identifier set to the function project's architecture."""
+    if not isinstance(value, str):
+        return value
+    cpu = "arm64" if architecture == "arm64" else "x64"
+    return _RID_ARGUMENT.sub(lambda m: m.group("flag") + re.sub(r"(x64|arm64)$", cpu, m.group("rid")), value)
+
+
 def _rel(path: Path, start: Path) -> str:
     return PurePosixPath(os.path.relpath(path, start).replace(os.sep, "/")).as_posix()
 
@@ -402,7 +414,8 @@ def _defaults_file(target: SplitTarget, fp: FunctionProject, result: Plan) -> Cr
     ]))
     if original is not None:
         source, data = original
-        settings += [(k, data[k]) for k in DEFAULTS_KEPT if k in data]
+        settings += [(k, _for_architecture(data[k], fp.architecture) if k == "msbuild-parameters" else data[k])
+                     for k in DEFAULTS_KEPT if k in data]
         nl, indent, encoding, bom = source.newline, detect_indent(source.text), source.encoding, source.bom
     else:
         nl, indent, encoding, bom = "\n", "  ", "utf-8", False

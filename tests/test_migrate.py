@@ -212,3 +212,20 @@ def test_unknown_architecture_stops_migrate_like_check(tmp_path, capsys):
     assert code == 2 and "Arch" in err
     code, _, err = run(["migrate", root, "--allow-dirty", "--parameter", "Arch=arm64", "--dry-run"], capsys)
     assert code == 0, err
+
+
+def test_function_projects_carry_packaging_settings_for_their_architecture(tmp_path, capsys):
+    root = project_at_root(tmp_path)
+    write(root, {"aws-lambda-tools-defaults.json": json.dumps({
+        "profile": "default", "region": "eu-west-1", "configuration": "Release", "s3-prefix": "app/",
+        "template": "serverless.template", "msbuild-parameters": "--self-contained false --runtime linux-x64"},
+        indent=4) + "\n"})
+    git_run(root, "add", "-A")
+    git_run(root, "commit", "-qm", "defaults")
+    code, _, err = run(["migrate", root], capsys)
+    assert code == 0, err
+    arm = json.loads((root / "App.Arm64" / "aws-lambda-tools-defaults.json").read_text())
+    assert arm["function-architecture"] == "arm64"
+    assert arm["msbuild-parameters"] == "--self-contained false --runtime linux-arm64"
+    assert arm["region"] == "eu-west-1" and "template" not in arm and "s3-prefix" not in arm
+    assert (root / "App.Arm64" / "aws-lambda-tools-defaults.json").read_text().startswith('{\n    "Information"')
