@@ -474,6 +474,23 @@ def test_json_schema_is_stable(tmp_path, make_tree):
     assert set(report["image_functions"][0]) == {"template", "logical_id", "architecture"}
 
 
+def test_every_warning_code_is_documented_in_the_schema(tmp_path, make_tree):
+    from splitter import check as check_module
+
+    template = YAML_MIXED.replace("Parameters:\n", "Parameters:\n  DefaultArch: {Type: String, Default: arm64}\n")
+    make_tree(tmp_path, {
+        "shop/template.yaml": template.replace("      Architectures:\n        - x86_64\n", ""),
+        "shop/src/Shop/Shop.csproj": csproj(rid="linux-x64"),
+        "other/src/A/A.csproj": csproj(), "other/prebuilt/bootstrap": "", "other/serverless.template": sam({
+            "X": fn(code_uri="./src/A"), "Y": fn(code_uri="src/A/"),
+            "P": fn(code_uri="prebuilt", arch="x86_64"), "Q": fn(code_uri="prebuilt", arch="arm64")})})
+    code, report, _ = check_json(tmp_path)
+    codes = {warning["code"] for warning in report["warnings"]}
+    assert code == 0
+    assert codes == {"codeuri-spelling", "runtime-identifier", "shared-artifact", "ref-architecture"}
+    assert all(f'"{code}"' in check_module.__doc__ for code in codes)
+
+
 def test_json_errors_carry_path_line_message_and_hint(tmp_path, make_tree):
     make_tree(tmp_path, UNRESOLVED)
     code, report, err = check_json(tmp_path)
