@@ -33,8 +33,10 @@ CUSTOM_AUTHORIZER = ["CustomAuthorizer", "CustomAuthorizerV1", "RestApiAuthorize
 
 CASES = [
     # Annotations blueprint: two generated functions, both Architectures [x86_64], CodeUri ".".
-    Case("awsdn-empty-annotations", f"{BLUEPRINTS}/EmptyServerless/template/src/BlueprintBaseName.1/serverless.template",
-         0, {".": {"x86_64": ["BlueprintBaseName._1FunctionsGetGenerated", "BlueprintBaseName1FunctionsGetGenerated"]}}),
+    Case("awsdn-empty-annotations",
+         f"{BLUEPRINTS}/EmptyServerless/template/src/BlueprintBaseName.1/serverless.template", 0,
+         {".": {"x86_64": ["BlueprintBaseName._1FunctionsGetGenerated",
+                           "BlueprintBaseName1FunctionsGetGenerated"]}}),
     # Three functions with CodeUri "" (meaning "."), no Architectures: x86_64.
     Case("awsdn-websocket", f"{BLUEPRINTS}/WebSocketAPIServerless/template/src/BlueprintBaseName.1/serverless.template",
          0, {".": {"x86_64": ["OnConnectFunction", "OnDisconnectFunction", "SendMessageFunction"]}}),

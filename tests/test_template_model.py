@@ -78,7 +78,8 @@ def test_json_codeuri_span_survives_any_string(code_uri, prefix, ascii_only, ind
 
 
 def test_json_duplicate_key_is_an_error_with_its_line(tmp_path):
-    text = '{"Resources": {\n "F": {"Type": "AWS::Serverless::Function"},\n "F": {"Type": "AWS::Serverless::Function"}}}'
+    text = ('{"Resources": {\n "F": {"Type": "AWS::Serverless::Function"},\n'
+            ' "F": {"Type": "AWS::Serverless::Function"}}}')
     with pytest.raises(SplitterError) as caught:
         load(tmp_path, "serverless.template", text)
     assert caught.value.line == 3 and "duplicate key 'F'" in caught.value.message
@@ -241,7 +242,8 @@ def test_yaml_recursive_alias_is_an_error():
 
 
 def test_yaml_duplicate_key_is_an_error_with_its_line(tmp_path):
-    text = "Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: a\n      CodeUri: b\n"
+    text = ("Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+            "      CodeUri: a\n      CodeUri: b\n")
     with pytest.raises(SplitterError) as caught:
         load(tmp_path, "template.yaml", text)
     assert caught.value.line == 6 and "CodeUri" in caught.value.message
