@@ -38,23 +38,47 @@ class TextFile:
 
 
 def decode(raw: bytes) -> tuple[str, str, bool]:
-    """Return (text, encoding, bom). UTF-8 first; sources saved by older Windows editors fall back to cp1252."""
+    """Return (text, encoding, bom). UTF-8 first; sources saved by older Windows editors fall back to cp1252.
+
+    Every encoding round-trips byte for byte through `encode`: a UTF-16 file keeps its byte order, and the five
+    bytes cp1252 leaves undefined (often the tail of a UTF-8 character in a mixed-encoding file) come back as
+    they were."""
     if raw.startswith(codecs.BOM_UTF8):
         return raw[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8", True
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = raw.decode("utf-16")
-        return text, "utf-16", True
+    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if raw.startswith(bom):
+            return raw[len(bom):].decode(encoding), encoding, True
     try:
         return raw.decode("utf-8"), "utf-8", False
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "cp1252", False
+        return raw.decode("cp1252", errors=_CP1252_HOLES), "cp1252", False
 
 
 def encode(text: str, encoding: str, bom: bool) -> bytes:
-    if encoding == "utf-16":
-        return text.encode("utf-16")
+    if encoding == "cp1252":
+        return text.encode(encoding, errors=_CP1252_HOLES)
     data = text.encode(encoding, errors="strict")
-    return codecs.BOM_UTF8 + data if bom and encoding == "utf-8" else data
+    return _BOMS[encoding] + data if bom else data
+
+
+_BOMS = {"utf-8": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}
+
+
+# Windows maps the bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) to the C1 controls of the same number;
+# so do we, in both directions, instead of replacing them with U+FFFD (which loses the byte and cannot be written back).
+_CP1252_HOLES = "lambda-split-cp1252-holes"
+_UNDEFINED_IN_CP1252 = frozenset((0x81, 0x8D, 0x8F, 0x90, 0x9D))
+
+
+def _keep_cp1252_holes(error: UnicodeError) -> tuple[str | bytes, int]:
+    if isinstance(error, UnicodeDecodeError) and error.object[error.start] in _UNDEFINED_IN_CP1252:
+        return chr(error.object[error.start]), error.start + 1
+    if isinstance(error, UnicodeEncodeError) and ord(error.object[error.start]) in _UNDEFINED_IN_CP1252:
+        return bytes([ord(error.object[error.start])]), error.start + 1
+    raise error
+
+
+codecs.register_error(_CP1252_HOLES, _keep_cp1252_holes)
 
 
 def detect_newline(text: str) -> str:
