@@ -264,6 +264,9 @@ def _read_journal(root: Path) -> tuple[list[Change], dict[str, int]] | None:
     journal = root / JOURNAL_NAME
     if not os.path.lexists(journal):
         return None
+    if journal.is_symlink():
+        raise SplitterError("the journal is a link, not a file lambda-split wrote", journal,
+                            hint="delete it; lambda-split never reads through it")
     try:
         data = json.loads(journal.read_bytes())
         changes: list[Change] = []

@@ -149,11 +149,25 @@ def _collect_solution_files(workspace: Workspace, folder: Path) -> None:
 
 
 def _walk(top: Path):
-    """os.walk in sorted order, skipping build output, tool folders and links that leave the tree."""
+    """os.walk in sorted order, skipping build output, tool folders and links to folders (never followed)."""
     for folder, dirs, files in os.walk(top, followlinks=False):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")
                          and not (d == "packages" and _is_nuget_folder(Path(folder, d))))
+        for name in files:
+            if name in TEMPLATE_NAMES or name == DEFAULTS_FILE or name.lower().endswith(SOLUTION_SUFFIXES):
+                _refuse_link_out(Path(folder, name), top)
         yield Path(folder), dirs, sorted(files)
+
+
+def _refuse_link_out(path: Path, top: Path) -> None:
+    """A file discovery would read that is a link out of the tree: reading it would read outside the folder given."""
+    if not path.is_symlink():
+        return
+    target = path.resolve()
+    if target != top and top not in target.parents:
+        raise SplitterError(f"is a link to {target}, outside {top}", path,
+                            hint="give lambda-split the folder that holds the linked file, or replace the link "
+                                 "with the file")
 
 
 def _is_nuget_folder(folder: Path) -> bool:
