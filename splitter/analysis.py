@@ -245,8 +245,21 @@ def _new_unit(template: Template, function: Function, projects: ProjectCache) ->
         if target.suffix.lower() in (".csproj", ".fsproj", ".vbproj"):
             return BuildUnit(template, function.code_uri, target, "project", projects.get(target))
         return BuildUnit(template, function.code_uri, target, "archive", None)
+    if _is_build_output(function.code_uri):
+        # Prebuilt output (bin/.../publish, a .zip) is absent from a fresh clone: not a typo, and not a project.
+        kind = "archive" if target.suffix.lower() in ARCHIVE_SUFFIXES else "folder"
+        return BuildUnit(template, function.code_uri, target, kind, None)
     raise SplitterError(f"CodeUri {function.code_uri!r} of {function.logical_id} names a missing folder "
                         f"({target})", template.path, line, hint="fix the CodeUri or restore the project")
+
+
+ARCHIVE_SUFFIXES = (".zip", ".jar")
+BUILD_OUTPUT_FOLDERS = {"bin", "publish", "artifacts", "dist", "out"}
+
+
+def _is_build_output(code_uri: str) -> bool:
+    parts = [part.lower() for part in PureWindowsPath(code_uri).parts]
+    return code_uri.lower().endswith(ARCHIVE_SUFFIXES) or any(part in BUILD_OUTPUT_FOLDERS for part in parts)
 
 
 def _code_uri_line(template: Template, function: Function) -> int | None:
@@ -307,6 +320,12 @@ def _property_line(project: Project, name: str) -> int | None:
 
 def _warn_shared_folders(analysis: Analysis) -> None:
     for unit in analysis.units:
+        if unit.kind != "project" and not unit.target.exists():
+            analysis.warnings.append(Finding(
+                "missing-output", f"CodeUri {unit.code_uri!r} names build output that does not exist yet; "
+                f"lambda-split cannot check what it will hold", unit.template.path, _code_uri_line(
+                    unit.template, unit.functions[0])))
+            continue
         if unit.kind != "project" and len(unit.architectures) > 1:
             analysis.warnings.append(Finding(
                 "shared-artifact",

@@ -10,7 +10,8 @@ JSON schema `lambda-split/check/v1` (stable; fields are only ever added):
    "errors": [{"path", "line", "message", "hint"}]}
 Warning codes: "codeuri-spelling" (two CodeUri strings, one project), "runtime-identifier" (the csproj pins the
 other CPU), "shared-artifact" (a prebuilt folder or zip deployed to both), "ref-architecture" (a Ref the AWS
-tooling cannot evaluate, so it builds for another CPU). Image functions' "architecture" is null when unknown.
+tooling cannot evaluate, so it builds for another CPU), "missing-output" (CodeUri names prebuilt output, such as
+bin/.../publish or a .zip, absent until built). Image functions' "architecture" is null when unknown.
 Paths are relative to "root" (the folder checked). Exit codes: 0 no hazard, 1 hazard, 2 bad input.
 """
 
