@@ -384,6 +384,19 @@ def test_codeuri_naming_a_missing_folder_exits_2(tmp_path, make_tree):
     (line,) = assert_error_lines(err, "serverless.template:", "'src/Gone'", "missing folder")
 
 
+@pytest.mark.parametrize("code_uri, kind", [("src/A/bin/Release/net8.0/publish/", "folder"),
+                                             ("artifacts\\F.zip", "archive")])
+def test_codeuri_naming_build_output_not_built_yet_is_a_warning(tmp_path, make_tree, code_uri, kind):
+    from splitter import check as check_module
+
+    make_tree(tmp_path, {"src/A/A.csproj": csproj(), "serverless.template": sam({
+        "X": fn(code_uri=code_uri, arch="x86_64"), "Y": fn(code_uri=code_uri, arch="arm64")})})
+    code, report, _ = check_json(tmp_path)
+    assert code == 0 and report["units"][0]["kind"] == kind
+    assert [w["code"] for w in report["warnings"]] == ["missing-output"]
+    assert '"missing-output"' in check_module.__doc__
+
+
 def test_folder_with_two_project_files_exits_2(tmp_path, make_tree):
     make_tree(tmp_path, {"src/A/A.csproj": csproj(), "src/A/B.fsproj": csproj(),
                          "serverless.template": sam({"F": fn(code_uri="src/A")})})
