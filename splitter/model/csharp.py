@@ -1,5 +1,6 @@
-"""C# sources through tree-sitter: namespaces, type declarations with exact spans, methods, attributes, usings,
-assembly-level attributes and the identifiers each piece of code uses.
+"""C# sources through tree-sitter: namespaces, type declarations with exact spans, their members (fields, properties,
+constructors, methods, nested types), attributes, usings, assembly-level attributes and the identifiers each piece of
+code uses.
 
 Offsets are character offsets into the decoded text, so a type's text can be cut out of one file and into another
 without touching any other byte.
@@ -7,6 +8,8 @@ without touching any other byte.
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +41,45 @@ class MethodDecl:
     end: int
 
 
+# Member declarations of a type body, by tree-sitter node type.
+MEMBER_NODES = {"field_declaration": "field", "event_field_declaration": "event", "event_declaration": "event",
+                "property_declaration": "property", "indexer_declaration": "indexer",
+                "constructor_declaration": "constructor", "destructor_declaration": "destructor",
+                "method_declaration": "method", "operator_declaration": "operator",
+                "conversion_operator_declaration": "operator"}
+
+
+@dataclass(eq=False)
+class MemberDecl:
+    """One member of a type body, with what it uses: enough to tell which members a method needs."""
+    kind: str                      # "field", "property", "constructor", "method", "event", "type", ...
+    names: list[str]               # declared names (`int a, b;` declares two); a constructor has its type's name
+    attributes: list[str]
+    attribute_arguments: dict[str, str]   # attribute name -> the text between its parentheses
+    modifiers: set[str]
+    start: int                     # the declaration with its attributes (not the doc comment above it)
+    end: int
+    uses: set[str] = field(default_factory=set)       # every identifier inside it
+    assigns: set[str] = field(default_factory=set)    # constructors: names assigned (`x = ...`, `this.x = ...`)
+
+    @property
+    def name(self) -> str:
+        return self.names[0] if self.names else ""
+
+    @property
+    def is_static(self) -> bool:
+        return "static" in self.modifiers or "const" in self.modifiers
+
+
+@dataclass(eq=False)
+class NamespaceDecl:
+    name: str                      # the full name, outer namespaces included
+    start: int
+    end: int
+    file_scoped: bool
+    types: list["TypeDecl"] = field(default_factory=list)
+
+
 @dataclass(eq=False)
 class TypeDecl:
     name: str
@@ -52,6 +94,7 @@ class TypeDecl:
     methods: list[MethodDecl] = field(default_factory=list)
     nested: list["TypeDecl"] = field(default_factory=list)
     top_level: bool = True
+    members: list[MemberDecl] = field(default_factory=list)    # every member, nested types included, in order
 
     @property
     def is_partial(self) -> bool:
@@ -92,8 +135,9 @@ class CsFile:
     usings: list[UsingDirective] = field(default_factory=list)
     assembly_attributes: list[AssemblyAttribute] = field(default_factory=list)
     namespaces: set[str] = field(default_factory=set)
-    identifiers: list[tuple[int, str]] = field(default_factory=list)   # (offset, name), every identifier
+    identifiers: list[tuple[int, str]] = field(default_factory=list)   # (offset, name), every identifier, in order
     has_errors: bool = False
+    namespace_blocks: list[NamespaceDecl] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -114,6 +158,17 @@ class CsFile:
                 return True
         return False
 
+    def identifiers_in(self, start: int, end: int) -> set[str]:
+        offsets = self._offsets()
+        return {name for _, name in self.identifiers[bisect.bisect_left(offsets, start):
+                                                     bisect.bisect_left(offsets, end)]}
+
+    def _offsets(self) -> list[int]:
+        cached = self.__dict__.get("_offset_list")
+        if cached is None or len(cached) != len(self.identifiers):
+            cached = self.__dict__["_offset_list"] = [offset for offset, _ in self.identifiers]
+        return cached
+
 
 def _text(node, data: bytes) -> str:
     return data[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
@@ -127,6 +182,9 @@ def parse_file(path: Path, source: TextFile | None = None) -> CsFile:
     result = CsFile(path=path, source=source, has_errors=tree.root_node.has_error)
     _collect_identifiers(tree.root_node, data, offsets, result.identifiers)
     _walk_container(tree.root_node, "", data, offsets, result, None)
+    for decl in result.all_types():
+        for member in decl.members:
+            member.uses = result.identifiers_in(member.start, member.end)
     return result
 
 
@@ -153,15 +211,24 @@ def _walk_container(container, namespace: str, data: bytes, offsets: ByteOffsets
             name = _text(child.child_by_field_name("name"), data)
             current_ns = f"{namespace}.{name}" if namespace else name
             result.namespaces.add(current_ns)
+            result.namespace_blocks.append(NamespaceDecl(current_ns, offsets.char(child.start_byte),
+                                                         offsets.char(child.end_byte), True))
         elif kind == "namespace_declaration":
             name = _text(child.child_by_field_name("name"), data)
             inner = f"{current_ns}.{name}" if current_ns else name
             result.namespaces.add(inner)
+            block = NamespaceDecl(inner, offsets.char(child.start_byte), offsets.char(child.end_byte), False)
+            result.namespace_blocks.append(block)
             body = child.child_by_field_name("body")
             if body is not None:
                 _walk_container(body, inner, data, offsets, result, None)
         elif kind in TYPE_NODES:
-            result.types.append(_type(child, current_ns, data, offsets, result, None))
+            decl = _type(child, current_ns, data, offsets, result, None)
+            result.types.append(decl)
+            for block in result.namespace_blocks:
+                if block.start <= decl.start and decl.end <= block.end or block.file_scoped and \
+                        block.name == current_ns:
+                    block.types.append(decl)
 
 
 def _type(node, namespace: str, data: bytes, offsets: ByteOffsets, result: CsFile,
@@ -183,9 +250,55 @@ def _type(node, namespace: str, data: bytes, offsets: ByteOffsets, result: CsFil
                     name=_text(method_name, data), attributes=_attributes(member, data),
                     modifiers=_modifiers(member, data), start=offsets.char(member.start_byte),
                     end=offsets.char(member.end_byte)))
-            elif member.type in TYPE_NODES:
-                decl.nested.append(_type(member, namespace, data, offsets, result, decl))
+            if member.type in TYPE_NODES:
+                nested = _type(member, namespace, data, offsets, result, decl)
+                decl.nested.append(nested)
+                decl.members.append(MemberDecl("type", [nested.name], nested.attributes,
+                                               _attribute_arguments(member, data), nested.modifiers,
+                                               nested.start, nested.end))
+            elif member.type in MEMBER_NODES:
+                decl.members.append(_member(member, decl.name, data, offsets))
     return decl
+
+
+def _member(node, type_name: str, data: bytes, offsets: ByteOffsets) -> MemberDecl:
+    kind = MEMBER_NODES[node.type]
+    if kind in ("field", "event") and node.type != "event_declaration":
+        declaration = next((c for c in node.named_children if c.type == "variable_declaration"), None)
+        names = [_text(d.child_by_field_name("name") or d.named_children[0], data)
+                 for d in (declaration.named_children if declaration is not None else [])
+                 if d.type == "variable_declarator"]
+    elif kind in ("constructor", "destructor"):
+        names = [type_name]
+    elif kind == "indexer":
+        names = ["this"]
+    else:
+        name_node = node.child_by_field_name("name")
+        names = [_text(name_node, data)] if name_node is not None else []
+    member = MemberDecl(kind, names, _attributes(node, data), _attribute_arguments(node, data),
+                        _modifiers(node, data), offsets.char(node.start_byte), offsets.char(node.end_byte))
+    if kind == "constructor":
+        member.assigns = _assigned_names(node, data)
+    return member
+
+
+def _assigned_names(node, data: bytes) -> set[str]:
+    """Names a constructor assigns: `x = ...`, `this.x = ...` (and compound assignments)."""
+    names: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "assignment_expression":
+            left = current.child_by_field_name("left")
+            if left is not None and left.type == "identifier":
+                names.add(_text(left, data))
+            elif left is not None and left.type == "member_access_expression":
+                target = left.child_by_field_name("expression")
+                name = left.child_by_field_name("name")
+                if target is not None and _text(target, data) == "this" and name is not None:
+                    names.add(_text(name, data))
+        stack.extend(current.named_children)
+    return names
 
 
 def _modifiers(node, data: bytes) -> set[str]:
@@ -200,6 +313,24 @@ def _attributes(node, data: bytes) -> list[str]:
                 if attribute.type == "attribute":
                     names.append(_attribute_name(attribute, data))
     return names
+
+
+def _attribute_arguments(node, data: bytes) -> dict[str, str]:
+    arguments: dict[str, str] = {}
+    for child in node.children:
+        if child.type == "attribute_list":
+            for attribute in child.named_children:
+                if attribute.type == "attribute":
+                    args = next((c for c in attribute.named_children if c.type == "attribute_argument_list"), None)
+                    arguments.setdefault(_attribute_name(attribute, data),
+                                         _text(args, data)[1:-1].strip() if args is not None else "")
+    return arguments
+
+
+def named_argument(arguments: str, name: str) -> str | None:
+    """The string value of `Name = "value"` in an attribute's argument text, if written as a plain literal."""
+    match = re.search(r"\b%s\s*=\s*\"((?:[^\"\\]|\\.)*)\"" % re.escape(name), arguments)
+    return match.group(1) if match else None
 
 
 def _attribute_name(attribute, data: bytes) -> str:
