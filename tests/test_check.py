@@ -558,6 +558,27 @@ def test_fixture_text_names_every_mixed_function(case):
                 assert all(name in out for name in names)
 
 
+ALL_FIXTURES = sorted(path.parent.name for path in FIXTURES.glob("*/before"))
+MIGRATED_FIXTURES = sorted(path.parent.name for path in FIXTURES.glob("*/after"))
+
+
+@pytest.mark.parametrize("case", ALL_FIXTURES)
+def test_every_fixture_loads_without_errors(case):
+    code, report, err = check_json(FIXTURES / case / "before")
+    assert code in (0, 1) and report["errors"] == [] and err == ""
+    assert report["hazard"] == (code == 1) == any(unit["hazard"] for unit in report["units"])
+
+
+@pytest.mark.parametrize("case", MIGRATED_FIXTURES)
+def test_every_migrated_fixture_has_no_hazard_and_keeps_every_function(case):
+    _, before, _ = check_json(FIXTURES / case / "before")
+    code, after, err = check_json(FIXTURES / case / "after")
+    assert code == 0 and after["errors"] == [], err
+    functions = (lambda report: sorted(name for unit in report["units"] for names in unit["functions"].values()
+                                       for name in names))
+    assert functions(after) == functions(before)
+
+
 # -- pre-commit hook -------------------------------------------------------------------------------------------------
 
 def load_hooks() -> list[dict]:
