@@ -179,6 +179,38 @@ def test_yaml_spans_of_spliced_values_exclude_comments_and_following_lines(tmp_p
     assert_spans_reparse(template)
 
 
+SCALAR_TEXT = st.text(st.sampled_from("abcXYZ019/._-\u00e9\u4e2d\U0001F600"), min_size=1, max_size=12)
+
+
+def yaml_scalar(value: str, style: str) -> str:
+    if style == "'":
+        return "'" + value.replace("'", "''") + "'"
+    return json.dumps(value, ensure_ascii=False) if style == '"' else value
+
+
+@settings(max_examples=60, deadline=None)
+@given(code_uri=SCALAR_TEXT, handler=SCALAR_TEXT, styles=st.tuples(*[st.sampled_from(["", "'", '"'])] * 2),
+       arch=st.sampled_from(["x86_64", "arm64"]), block=st.booleans(), comment=st.sampled_from(["", "   # c", " #"]),
+       newline=st.sampled_from(["\n", "\r\n"]), prefix=SCALAR_TEXT)
+def test_yaml_spans_survive_any_scalar_style_comment_and_line_ending(code_uri, handler, styles, arch, block, comment,
+                                                                   newline, prefix):
+    # A plain scalar cannot start with every character, and digits would make a number.
+    code_uri, handler = "a" + code_uri, "a" + handler
+    architectures = f"{newline}        - {arch}{comment}" if block else f"[{arch}]{comment}"
+    lines = [f"# {prefix}", "Resources:", "  F:", "    Type: AWS::Serverless::Function", "    Properties:",
+             f"      CodeUri: {yaml_scalar(code_uri, styles[0])}{comment}",
+             f"      Handler: {yaml_scalar(handler, styles[1])}{comment}",
+             f"      Architectures: {architectures}", "      Timeout: 3"]
+    text = newline.join(lines) + newline
+    properties = parse_yaml(text, "t.yaml").path("Resources", "F", "Properties")
+    for name, value, style in (("CodeUri", code_uri, styles[0]), ("Handler", handler, styles[1])):
+        node = properties.get(name)
+        assert node.value == value
+        assert text[node.start:node.end] == yaml_scalar(value, style)
+    node = properties.get("Architectures")
+    assert text[node.start:node.end] == (f"- {arch}" if block else f"[{arch}]")
+
+
 def test_yaml_block_sequence_span_ends_at_its_last_item(tmp_path):
     text = ("Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Architectures:\n"
             "        - !Ref Arch   # z\n\n      # trailing\n      Handler: F::F.G::H\n"
