@@ -62,7 +62,7 @@ def test_json_with_bom_and_crlf_keeps_offsets_into_the_decoded_text(tmp_path):
     assert_spans_reparse(template)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, database=None)
 @given(code_uri=st.text(st.characters(blacklist_categories=("Cs",)), max_size=12),
        prefix=st.text(st.characters(blacklist_categories=("Cs",)), max_size=8),
        ascii_only=st.booleans(), indent=st.sampled_from(["  ", "\t", "    "]), newline=st.sampled_from(["\n", "\r\n"]))
@@ -188,7 +188,7 @@ def yaml_scalar(value: str, style: str) -> str:
     return json.dumps(value, ensure_ascii=False) if style == '"' else value
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, database=None)
 @given(code_uri=SCALAR_TEXT, handler=SCALAR_TEXT, styles=st.tuples(*[st.sampled_from(["", "'", '"'])] * 2),
        arch=st.sampled_from(["x86_64", "arm64"]), block=st.booleans(), comment=st.sampled_from(["", "   # c", " #"]),
        newline=st.sampled_from(["\n", "\r\n"]), prefix=SCALAR_TEXT)
