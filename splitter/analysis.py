@@ -193,7 +193,7 @@ def _architecture_error(template: Template, functions: list[Function]) -> Splitt
     node = first.property_node("Architectures")
     where = "Globals.Function.Architectures" if node is None else f"{first.logical_id}.Architectures"
     line = node.line if node is not None else _globals_line(template)
-    ref = _referenced_parameter(template, first)
+    ref = _architecture_ref(template, first)
     if ref:
         allowed = allowed_values(template, ref)
         hint = f"pass --parameter {ref}={'|'.join(allowed) if allowed else 'x86_64|arm64'}"
@@ -209,18 +209,6 @@ def _architecture_error(template: Template, functions: list[Function]) -> Splitt
 def _globals_line(template: Template) -> int | None:
     node = template.root.path("Globals", "Function", "Architectures")
     return node.line if node is not None else None
-
-
-def _referenced_parameter(template: Template, function: Function) -> str | None:
-    node = function.property_node("Architectures")
-    if node is None and template.globals_function is not None:
-        node = template.globals_function.get("Architectures")
-    candidates = [node] + (list(node.value) if node is not None and node.kind == "seq" else [])
-    for candidate in candidates:
-        call = intrinsic(candidate)
-        if call is not None and call[0] == "Ref" and call[1].kind == "scalar":
-            return str(call[1].value)
-    return None
 
 
 def resolve_code_uri(template: Template, code_uri: str) -> Path:
