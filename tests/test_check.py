@@ -265,6 +265,17 @@ def test_runtime_identifier_contradicting_the_functions_is_a_warning(tmp_path, m
     assert warning["line"] == 6 and "linux-x64" in warning["message"] and "Y" in warning["message"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "cp1252"])
+def test_project_files_in_windows_encodings_are_read(tmp_path, make_tree, encoding):
+    project = ('<?xml version="1.0" encoding="{}"?>\r\n'.format("utf-16" if encoding == "utf-16" else "utf-8")
+               + csproj(rid="linux-x64").replace("<TargetFramework>", "<Description>Caf\u00e9</Description>"
+                                                 "<TargetFramework>").replace("\n", "\r\n"))
+    make_tree(tmp_path, {"src/A/A.csproj": project.encode(encoding), "serverless.template": sam({
+        "Y": fn(code_uri="src/A", arch="arm64")})})
+    code, report, _ = check_json(tmp_path)
+    assert code == 0 and [w["code"] for w in report["warnings"]] == ["runtime-identifier"]
+
+
 def test_runtime_identifier_matching_the_functions_is_fine(tmp_path, make_tree):
     make_tree(tmp_path, {"src/A/A.csproj": csproj(rid="linux-arm64"), "serverless.template": sam({
         "Y": fn(code_uri="src/A", arch="arm64")})})
