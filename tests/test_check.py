@@ -82,8 +82,10 @@ def test_mixed_project_exits_1_naming_every_function_and_both_architectures(tmp_
     assert code == 1 and err == ""
     for name in ("First", "Second", "Third", "Fourth", "x86_64", "arm64", "A.csproj", "serverless.template"):
         assert name in out
-    failing_line = next(line for line in out.splitlines() if "would fail" in line and "arm64" in line)
-    assert "Third" in failing_line and "Fourth" in failing_line
+    by_architecture = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ")}
+    assert "Third" in by_architecture["arm64"] and "Fourth" in by_architecture["arm64"]
+    assert by_architecture["arm64"].endswith("<- would fail") and "would fail" not in by_architecture["x86_64"]
+    assert "First" in by_architecture["x86_64"] and "Second" in by_architecture["x86_64"]
     assert "for x86_64 (the architecture of First" in out
     assert "BadImageFormatException" in out             # PublishReadyToRun is on
 
