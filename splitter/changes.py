@@ -358,8 +358,10 @@ def _atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
             os.close(fd)
         os.replace(tmp, path)
         _operation_done()
-    except BaseException:
+    except BaseException as failure:
         tmp.unlink(missing_ok=True)
+        if isinstance(failure, OSError) and failure.filename is None:
+            failure.filename = str(path)        # os.write names no file; the user needs to know which
         raise
 
 

@@ -134,3 +134,35 @@ def count_operations(*args: str | Path) -> tuple[Run, int]:
 
 
 KILLED = signal.SIGKILL
+
+
+# -- reads outside the tree ------------------------------------------------------------------------------------------
+
+_reads: list[str] | None = None
+_ALLOWED_READS = tuple(sorted({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix,
+                                                              Path(__file__).resolve().parents[1])}))
+
+
+def _record_open(event: str, args: tuple) -> None:
+    if event == "open" and _reads is not None and isinstance(args[0], (str, bytes, os.PathLike)):
+        _reads.append(os.path.realpath(os.fsdecode(args[0])))    # where the bytes really come from, links followed
+
+
+sys.addaudithook(_record_open)
+
+
+@contextlib.contextmanager
+def reads_recorded():
+    """Record every file the code opens (through Python's `open` audit event) while the block runs."""
+    global _reads
+    _reads = []
+    try:
+        yield _reads
+    finally:
+        _reads = None
+
+
+def reads_outside(reads: list[str], root: Path, *allowed: Path) -> list[str]:
+    """The recorded files that lie outside root, the allowed folders, the interpreter and this repository."""
+    inside = [os.path.realpath(p) for p in (root, *allowed)] + list(_ALLOWED_READS)
+    return sorted({p for p in reads if not any(p == top or p.startswith(top + os.sep) for top in inside)})
