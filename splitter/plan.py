@@ -418,7 +418,7 @@ def _defaults_file(target: SplitTarget, fp: FunctionProject, result: Plan) -> Cr
                      for k in DEFAULTS_KEPT if k in data]
         nl, indent, encoding, bom = source.newline, detect_indent(source.text), source.encoding, source.bom
     else:
-        nl, indent, encoding, bom = "\n", "  ", "utf-8", False
+        nl, indent, encoding, bom = target.project.source.newline, "  ", "utf-8", False  # as the csproj ends lines
     settings.append(("function-architecture", fp.architecture))
     text = render("aws-lambda-tools-defaults.json.j2", newline=nl, indent=indent, settings=settings)
     return Create(result.rel(fp.folder / "aws-lambda-tools-defaults.json"), encode(text, encoding, bom),
