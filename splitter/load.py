@@ -97,28 +97,21 @@ def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
         return model
     all_files = _files_below(root)
     model.existing = {p.relative_to(root).as_posix() for p in all_files}
-    project_paths = [p for p in all_files if p.suffix.lower() in PROJECT_SUFFIXES]
+    cs_files = _resolved_sources(all_files)
+    references = _project_references([p for p in all_files if p.suffix.lower() in PROJECT_SUFFIXES], projects)
     sources: dict[Path, SourceProject] = {}
 
     def source_of(project_path: Path) -> SourceProject:
         key = project_path.resolve()
         if key not in sources:
             project = projects.get(key)
-            sources[key] = SourceProject(project, [parse_file(p) for p in compile_items(project, all_files)])
+            sources[key] = SourceProject(project, [parse_file(p) for p in _compile_items(project, cs_files)])
         return sources[key]
 
     for project_path, units in to_split.items():
         _outside_guard(root, project_path)
-        referencing = []
-        for other in project_paths:
-            if other.resolve() == project_path:
-                continue
-            try:
-                candidate = projects.get(other)
-            except SplitterError:
-                continue
-            if any(ref.path.resolve() == project_path for ref in candidate.project_references):
-                referencing.append(source_of(other))
+        referencing = [source_of(other) for other, targets in references.items()
+                       if other != project_path and project_path in targets]
         defaults_path = project_path.parent / DEFAULTS_FILE
         defaults = None
         if defaults_path.is_file():
@@ -143,27 +136,57 @@ def _files_below(root: Path) -> list[Path]:
     return found
 
 
+def _project_references(paths: list[Path], projects: ProjectCache) -> dict[Path, set[Path]]:
+    """Each loadable project (resolved) with the resolved paths it has a ProjectReference to, read once."""
+    found: dict[Path, set[Path]] = {}
+    for path in paths:
+        try:
+            project = projects.get(path)
+        except SplitterError:
+            continue
+        found[path.resolve()] = {ref.path.resolve() for ref in project.project_references}
+    return found
+
+
+def _resolved_sources(all_files: list[Path]) -> list[tuple[Path, str]]:
+    """Each .cs file with its resolved path as a string. Folders are resolved once each, and a file's own path only
+    when it is a link: resolving every path in full cost seconds on a monorepo (one lstat per path component)."""
+    folders: dict[Path, Path] = {}
+    found = []
+    for path in all_files:
+        if path.suffix.lower() != ".cs":
+            continue
+        folder = folders.get(path.parent)
+        if folder is None:
+            folder = folders[path.parent] = path.parent.resolve()
+        resolved = folder / path.name
+        found.append((path, str(resolved.resolve() if resolved.is_symlink() else resolved)))
+    return found
+
+
 def compile_items(project: Project, all_files: list[Path]) -> list[Path]:
     """The .cs files the SDK's default globs compile: below the project folder, outside bin/obj, minus
     `DefaultItemExcludes` and `<Compile Remove>` patterns. Like MSBuild, a project nested in the folder is not
     excluded by itself: its sources are compiled into this project too unless a pattern removes them."""
-    folder = project.folder.resolve()
+    return _compile_items(project, _resolved_sources(all_files))
+
+
+def _compile_items(project: Project, cs_files: list[tuple[Path, str]]) -> list[Path]:
+    folder = str(project.folder.resolve())
+    prefix = folder if folder.endswith(os.sep) else folder + os.sep
     removes = [r.replace("\\", "/") for r in project.compile_removes]
     for item in project.properties.get("DefaultItemExcludes", "").split(";"):
         if item.strip() and "$(" not in item:
             removes.append(item.strip().replace("\\", "/"))
+    patterns = [pattern.replace("**/", "*").replace("/**", "/*") for pattern in removes]
     items = []
-    for path in all_files:
-        if path.suffix.lower() != ".cs":
+    for path, resolved in cs_files:
+        if not resolved.startswith(prefix):
             continue
-        resolved = path.resolve()
-        if folder not in resolved.parents:
+        rel = resolved[len(prefix):].replace(os.sep, "/")
+        if rel.split("/", 1)[0].lower() in ("bin", "obj"):
             continue
-        rel = resolved.relative_to(folder)
-        if rel.parts[0].lower() in ("bin", "obj"):
-            continue
-        if any(fnmatch(rel.as_posix(), pattern.replace("**/", "*").replace("/**", "/*")) for pattern in removes):
+        if any(fnmatch(rel, pattern) for pattern in patterns):
             continue
         items.append(path)
     return items
-
