@@ -10,6 +10,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from splitter.errors import SplitterError
 from splitter.model.nodes import Node
 
 
@@ -65,7 +66,12 @@ def scalar_text(value: str, fmt: str, like: Node | None = None) -> str:
     return value
 
 
-def replace_scalar(node: Node, value: str, fmt: str) -> Edit:
+def replace_scalar(node: Node, value: str, fmt: str, path=None) -> Edit:
+    if node.alias or node.anchor:
+        # The span is the anchored value's: changing it would change every alias of it too.
+        raise SplitterError(f"the value at line {node.line} is a YAML {'alias' if node.alias else 'anchor'} "
+                            "that lambda-split would have to change", path, node.line,
+                            hint="write the value out in place of the anchor/alias, then run again")
     return Edit(node.start, node.end, scalar_text(value, fmt, node))
 
 
