@@ -113,7 +113,7 @@ def _summary(result: Plan, applied: bool) -> None:
         for fp in projects.values():
             echo(f"  {fp.architecture:<7} {fp.name}: {', '.join(f.logical_id for f in fp.functions)}")
     for decision in result.decisions:
-        if decision.kind in ("move", "shared"):
+        if decision.kind in ("move", "shared", "split", "duplicate", "copy", "note"):
             echo(f"  {decision.subject} {decision.detail}")
     echo("Files:" if applied else "Files (dry run, nothing written):")
     for change in result.changes.sorted():
@@ -126,9 +126,15 @@ def _summary(result: Plan, applied: bool) -> None:
     if any(d.kind == "shared" for d in result.decisions):
         echo("Shared handlers keep their handler string: the function project's package holds the library's "
              "assembly, and the Lambda runtime loads the handler's assembly by name from the package.")
+    # Amazon.Lambda.Annotations templates become one stack per function project: a "deploy" decision says how.
+    redeployed = {d.subject for d in result.decisions if d.kind == "deploy"}
     folders = sorted({os.path.dirname(result.rel(f.template_path)) or "." for _, projects in result.split
-                      for fp in projects.values() for f in fp.functions})
+                      for fp in projects.values() for f in fp.functions
+                      if result.rel(f.template_path) not in redeployed})
     for folder in folders:
         where = "from the solution root" if folder == "." else f"from {folder}"
         echo(f"Deploy as before, {where}: dotnet lambda deploy-serverless (each CodeUri now builds one project "
              "for one architecture; `sam build` works too).")
+    for decision in result.decisions:
+        if decision.kind == "deploy":
+            echo(decision.detail)

@@ -101,6 +101,7 @@ class Plan:
 
 
 def plan(model: MigrationModel, options: Options = Options()) -> Plan:
+    from splitter import annotations     # it builds on this module's steps
     root = model.workspace.root
     result = Plan(root=root, changes=ChangeSet(root))
     template_edits: dict[int, tuple[Template, list[Edit]]] = {}
@@ -109,13 +110,18 @@ def plan(model: MigrationModel, options: Options = Options()) -> Plan:
     for target in model.targets:
         projects = _function_projects(target, options, root, model.existing)
         result.split.append((target, projects))
-        _place_handlers(target, projects, result)
-        _move_sources(target, projects, result, root)
-        _create_projects(target, projects, result, root, reference_style)
-        _edit_library(target, projects, result, root)
-        _edit_tests(target, projects, result, root)
-        for template, edits in _template_edits(target, projects):
-            template_edits.setdefault(id(template), (template, []))[1].extend(edits)
+        if annotations.is_annotations_project(target):
+            # The source generator owns the template: splitter/annotations.py splits classes and templates.
+            for template, edits in annotations.split_project(target, projects, result, root, reference_style):
+                template_edits.setdefault(id(template), (template, []))[1].extend(edits)
+        else:
+            _place_handlers(target, projects, result)
+            _move_sources(target, projects, result, root)
+            _create_projects(target, projects, result, root, reference_style)
+            _edit_library(target, projects, result, root)
+            _edit_tests(target, projects, result, root)
+            for template, edits in _template_edits(target, projects, result):
+                template_edits.setdefault(id(template), (template, []))[1].extend(edits)
         for solution in model.solutions:
             entry = next((p for p in solution.projects if p.path.resolve() == target.project.path.resolve()), None)
             if entry is not None:
@@ -226,19 +232,15 @@ def _place_handlers(target: SplitTarget, projects: dict[str, FunctionProject], r
 
 
 def _refuse_unsupported(target: SplitTarget) -> None:
-    project = target.project
     for unit in target.units:
         for function in unit.functions:
             if function.handler and "::" not in function.handler:
                 raise SplitterError(
-                    f"{function.logical_id} runs an executable assembly ({function.handler}); splitting executable "
-                    "projects is not supported yet", function.template_path, function.line,
-                    hint="split it by hand: one executable project per architecture")
-    if project.has_package("Amazon.Lambda.Annotations") or any(
-            f.managed_by_annotations for u in target.units for f in u.functions):
-        raise SplitterError("this is an Amazon.Lambda.Annotations project; its source generator rewrites the "
-                            "template, so it needs the Annotations-aware split, which this version cannot do yet",
-                            project.path, hint="nothing was changed")
+                    f"{function.logical_id} runs the executable assembly {function.handler}, whose own Main picks "
+                    "the function for functions of both architectures; lambda-split cannot split a hand-written "
+                    "Main without risking a package that does not start", function.template_path, function.line,
+                    hint="split it by hand: one executable project per architecture, each with its own Main "
+                         "(Amazon.Lambda.Annotations projects with GenerateMain are split automatically)")
 
 
 def _outer_of(decl: TypeDecl, source: SourceProject) -> TypeDecl | None:
@@ -410,7 +412,7 @@ def _defaults_file(target: SplitTarget, fp: FunctionProject, result: Plan) -> Cr
     templates = sorted({_rel(f.template_path, fp.folder) for f in fp.functions})
     settings.append(("Information", [
         f"This project builds the {fp.architecture} functions of {', '.join(templates)}.",
-        "Deploy the whole stack from the template's folder with `dotnet lambda deploy-serverless`.",
+        fp.functions[0].deploy_instruction,
     ]))
     if original is not None:
         source, data = original
@@ -427,7 +429,11 @@ def _defaults_file(target: SplitTarget, fp: FunctionProject, result: Plan) -> Cr
 
 # -- the library and its tests -----------------------------------------------------------------------------------------
 
-def _edit_library(target: SplitTarget, projects: dict[str, FunctionProject], result: Plan, root: Path) -> None:
+def _edit_library(target: SplitTarget, projects: dict[str, FunctionProject], result: Plan, root: Path,
+                  receivers: list[str] | None = None, drop: tuple[str, ...] = (),
+                  extra_edits: tuple[Edit, ...] = ()) -> None:
+    """`receivers`, `drop` and `extra_edits` serve Annotations projects: the assemblies granted InternalsVisibleTo
+    (default: the projects that received code), more properties to remove, more edits of the project file."""
     project = target.project
     text = project.source.text
     nl = project.source.newline
@@ -438,10 +444,10 @@ def _edit_library(target: SplitTarget, projects: dict[str, FunctionProject], res
             continue
         for prop in group:
             name = local(prop.tag)
-            if name in LAMBDA_ONLY and prop.get("Condition") is None:
+            if (name in LAMBDA_ONLY or name in drop) and prop.get("Condition") is None:
                 removals.append(element_span(text, prop.sourceline, prop.tag if ":" not in name else name))
     edits: list[Edit] = []
-    receivers = [fp.name for fp in projects.values() if fp.moved]
+    receivers = receivers if receivers is not None else [fp.name for fp in projects.values() if fp.moved]
     granted = set(project.internals_visible_to)
     new_ivt = [name for name in receivers if name not in granted]
     close = text.rfind("</Project>")
@@ -459,7 +465,7 @@ def _edit_library(target: SplitTarget, projects: dict[str, FunctionProject], res
         indent = indentation_at(text, line_start(text, end))
         edits.append(Edit(at, at, f"{indent}<DefaultItemExcludes>$(DefaultItemExcludes);{globs}"
                                   f"</DefaultItemExcludes>{nl}"))
-    after = apply_edits(text, edits + xml_removal_edits(text, removals))
+    after = apply_edits(text, edits + list(extra_edits) + xml_removal_edits(text, removals))
     moved = [f"{key}" for key in ("AWSProjectType", "PublishReadyToRun") if key in project.own_properties]
     result.changes.add(Modify(result.rel(project.path), project.source.raw,
                               encode(after, project.source.encoding, project.source.bom),
@@ -497,16 +503,30 @@ def _edit_tests(target: SplitTarget, projects: dict[str, FunctionProject], resul
 
 # -- template ------------------------------------------------------------------------------------------------------------
 
-def _template_edits(target: SplitTarget, projects: dict[str, FunctionProject]):
+def _template_edits(target: SplitTarget, projects: dict[str, FunctionProject], result: Plan):
     moved_to = {decl.full_name: fp for fp in projects.values() for decl in fp.moved}
     per_template: dict[int, tuple[Template, list[Edit]]] = {}
     for unit in target.units:
+        if unit.source != "sam":        # a CDK app or serverless.yml: splitter/retarget.py edits its own files
+            edited, decisions = unit.retarget({arch: fp.folder for arch, fp in projects.items()},
+                                              lambda function: _moved_handler(function, moved_to), result.root)
+            for document, edits in edited:
+                per_template.setdefault(id(document), (document, []))[1].extend(edits)
+            result.decisions.extend(d for d in decisions if d not in result.decisions)
+            continue
         template = unit.template
         edits = per_template.setdefault(id(template), (template, []))[1]
         for function in unit.functions:
             fp = projects[function.architecture]
             edits.extend(_function_edits(template, function, fp, moved_to, unit.code_uri))
     return list(per_template.values())
+
+
+def _moved_handler(function: Function, moved_to: dict[str, FunctionProject]) -> str | None:
+    """The function's handler with the assembly of the project its type moved to; None if the type stayed."""
+    ref = HandlerRef.parse(function.handler)
+    target_fp = moved_to.get(_top_level_name(ref, moved_to)) if ref else None
+    return ref.with_assembly(target_fp.name, function.handler) if target_fp is not None else None
 
 
 def code_uri_for(template: Template, folder: Path, original: str) -> str:

@@ -1,0 +1,802 @@
+"""Amazon.Lambda.Annotations projects in `migrate`: which [LambdaFunction] methods, class members and [LambdaStartup]
+classes each function project needs, and the plan step that splits such a project (sources, templates, projects).
+
+The source generator of a project writes the resources of the [LambdaFunction] methods compiled into it, in the
+template its aws-lambda-tools-defaults.json names, and deletes the resources it owns but no longer finds. So each
+function project gets the class under the same namespace and name (handler types and logical IDs stay the same)
+with only its architecture's methods and the members they need, its own template and its own stack.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from splitter import plan as base
+from splitter.annotations_template import TemplateSplit, split_template
+from splitter.changes import Create, Modify, Move
+from splitter.edits import Edit, element_span, indentation_at, insert_key, line_end, line_start, remove_spans, \
+    replace_scalar
+from splitter.errors import SplitterError
+from splitter.load import SourceProject, SplitTarget
+from splitter.model.csharp import CsFile, MemberDecl, TypeDecl, named_argument
+from splitter.model.msbuild import local
+from splitter.model.template import Function, Template
+from splitter.render import render
+from splitter.textfile import detect_indent, encode
+
+PACKAGE = "Amazon.Lambda.Annotations"
+GENERATED = re.compile(r"^(?P<type>.+)_(?P<method>[A-Za-z_][A-Za-z0-9_]*)_Generated$")
+# Properties of an executable project (GenerateMain) that each executable function project keeps.
+EXECUTABLE_PROPERTIES = ("OutputType", "AssemblyName", "PublishAot", "StripSymbols", "PublishTrimmed", "TrimMode",
+                         "OptimizationPreference", "IlcOptimizationPreference", "IlcGenerateStackTraceData",
+                         "JsonSerializerIsReflectionEnabledByDefault", "EventSourceSupport", "UseSystemResourceKeys")
+STACK_SUFFIX = {"x86_64": "x64", "arm64": "arm64"}
+# Settings of the original defaults file that name the original's deployment, not a function project's.
+DEFAULTS_REPLACED = ("Information", "template", "stack-name", "s3-prefix", "function-architecture",
+                     "function-handler", "function-name")
+
+
+def is_annotations_project(target: SplitTarget) -> bool:
+    """The package, a resource the generator owns, or a handler in the generator's `_Generated` form."""
+    if target.project.has_package(PACKAGE):
+        return True
+    functions = [f for unit in target.units for f in unit.functions]
+    return any(f.managed_by_annotations for f in functions) or any(
+        (ref := base.HandlerRef.parse(f.handler)) is not None and GENERATED.match(ref.type_name) for f in functions)
+
+
+# -- the model of a split -------------------------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class LambdaMethod:
+    owner: TypeDecl
+    member: MemberDecl
+    functions: list[Function] = field(default_factory=list)
+    architecture: str = "x86_64"
+
+    @property
+    def name(self) -> str:
+        return self.member.name
+
+    @property
+    def generated_type(self) -> str:
+        return f"{self.owner.full_name}_{self.name}_Generated"
+
+    @property
+    def resource_name(self) -> str:
+        explicit = named_argument(self.member.attribute_arguments.get("LambdaFunction", ""), "ResourceName")
+        return explicit or re.sub(r"[^A-Za-z0-9]", "", self.generated_type)
+
+
+@dataclass(eq=False)
+class ClassPlacement:
+    """A class with [LambdaFunction] methods: moved whole to one project, or split into one copy per architecture."""
+    decl: TypeDecl
+    methods: list[LambdaMethod]
+    parts: dict[str, list[MemberDecl]] = field(default_factory=dict)      # architecture -> members of that copy
+    duplicated: dict[MemberDecl, str] = field(default_factory=dict)       # member in several copies -> why
+
+    @property
+    def whole(self) -> str | None:
+        archs = {m.architecture for m in self.methods}
+        return archs.pop() if len(archs) == 1 else None
+
+
+@dataclass
+class Layout:
+    classes: list[ClassPlacement]
+    startups: list[TypeDecl]
+    executable: bool
+    assemblies: dict[str, str]                  # architecture -> the function project's assembly name
+
+
+# -- step -------------------------------------------------------------------------------------------------------------
+
+def split_project(target: SplitTarget, projects: dict[str, base.FunctionProject], result: base.Plan, root: Path,
+                  separator: str) -> list[tuple[Template, list[Edit]]]:
+    """Plan the split of one Annotations project into `result`; return the edits of templates that stay."""
+    _refuse_unsupported(target)
+    layout = analyze(target, projects)
+    _place_classic_handlers(target, projects, layout, result)
+    _check_other_code(target, projects, layout)
+    tests = _test_references(target, projects, layout)
+    _report(target, projects, layout, result)
+    _move_sources(target, projects, layout, result)
+    staying, splits = _split_templates(target, projects, layout, result)
+    _create_projects(target, projects, layout, splits, result, separator)
+    _edit_library(target, projects, layout, result, root)
+    _edit_tests(target, tests, result)
+    return staying
+
+
+def _refuse_unsupported(target: SplitTarget) -> None:
+    project = target.project
+    for unit in target.units:
+        for function in unit.template.functions:
+            if function.managed_by_annotations and not function.is_zip and unit.project is not None and \
+                    function.template_path == unit.template.path and _builds(unit, project):
+                raise SplitterError(f"{function.logical_id} is an Image function of this Annotations project; "
+                                    "lambda-split splits Zip functions only", function.template_path, function.line,
+                                    hint="split the project by hand, or make the function a Zip function first")
+    for reference in project.project_references:
+        if (reference.element.get("OutputItemType") or "").lower() == "analyzer":
+            raise SplitterError(f"the project runs a source generator from a project reference ({reference.include}); "
+                                "lambda-split moves only the Amazon.Lambda.Annotations package", project.path,
+                                hint="reference the Amazon.Lambda.Annotations package, or split by hand")
+    templates = {f.template_path for u in target.units for f in u.functions if f.managed_by_annotations}
+    if len(templates) > 1:
+        raise SplitterError("the project's Annotations functions are kept in more than one template: "
+                            + ", ".join(sorted(p.name for p in templates)), project.path,
+                            hint="the generator writes one template per project; remove the stale one first")
+
+
+def _builds(unit, project) -> bool:
+    return unit.project.path.resolve() == project.path.resolve()
+
+
+def analyze(target: SplitTarget, projects: dict[str, base.FunctionProject]) -> Layout:
+    """Which architecture each [LambdaFunction] method serves, and which members each copy of its class keeps."""
+    source = target.source
+    methods = _lambda_methods(source)
+    executable = _is_executable(target)
+    _match_functions(target, methods, executable)
+    classes: dict[TypeDecl, ClassPlacement] = {}
+    for method in methods:
+        classes.setdefault(method.owner, ClassPlacement(method.owner, [])).methods.append(method)
+    for placement in classes.values():
+        _refuse_partial(placement.decl, source)
+        if placement.whole is None:
+            _split_members(placement, [a for a in projects])
+    startups = [t for cs in source.files for t in cs.types if "LambdaStartup" in t.attributes]
+    assemblies = {arch: fp.name for arch, fp in projects.items()}
+    if executable and target.project.own_properties.get("AssemblyName"):
+        assemblies = {arch: target.project.own_properties["AssemblyName"] for arch in projects}
+    return Layout(list(classes.values()), startups, executable, assemblies)
+
+
+def _lambda_methods(source: SourceProject) -> list[LambdaMethod]:
+    found = []
+    for cs in source.files:
+        for decl in cs.all_types():
+            for member in decl.members:
+                if member.kind == "method" and "LambdaFunction" in member.attributes:
+                    if not decl.top_level:
+                        raise SplitterError(f"[LambdaFunction] {member.name} is declared in the nested class "
+                                            f"{decl.full_name}", cs.path, cs.source.line_of(member.start),
+                                            hint="Amazon.Lambda.Annotations expects top-level classes")
+                    found.append(LambdaMethod(decl, member))
+    return found
+
+
+def _is_executable(target: SplitTarget) -> bool:
+    handlers = [f.handler for u in target.units for f in u.functions if f.handler]
+    if target.project.output_type.lower() != "exe" and all("::" in h for h in handlers):
+        return False
+    generates_main = any(a.name == "LambdaGlobalProperties" and re.search(r"GenerateMain\s*=\s*true", a.argument)
+                         for cs in target.source.files for a in cs.assembly_attributes)
+    if not generates_main:
+        raise SplitterError("this Annotations project is an executable with a hand-written Main, which picks the "
+                            "function for functions of both architectures; lambda-split cannot split that Main "
+                            "without risking a package that does not start", target.project.path,
+                            hint="let Amazon.Lambda.Annotations write Main "
+                                 "([assembly: LambdaGlobalProperties(GenerateMain = true)]), or split by hand")
+    return True
+
+
+def _match_functions(target: SplitTarget, methods: list[LambdaMethod], executable: bool) -> None:
+    by_handler = {(m.generated_type, m.name): m for m in methods}
+    by_resource = {m.resource_name: m for m in methods}
+    for unit in target.units:
+        for function in unit.functions:
+            method = by_resource.get(function.logical_id)
+            ref = base.HandlerRef.parse(function.handler)
+            if ref is not None and (ref.type_name, ref.method) in by_handler:
+                method = by_handler[(ref.type_name, ref.method)]
+            if executable and method is None:
+                name = _environment(function, "ANNOTATIONS_HANDLER")
+                method = next((m for m in methods if m.name == name), None)
+            if method is not None:
+                method.functions.append(function)
+    for method in methods:
+        archs = sorted({f.architecture for f in method.functions})
+        if len(archs) > 1:
+            names = ", ".join(f"{f.logical_id} ({f.architecture})" for f in method.functions)
+            raise SplitterError(f"{method.owner.full_name}.{method.name} serves functions of both architectures "
+                                f"({names}); its generated handler can live in one project only",
+                                method.owner.file.path, method.owner.file.source.line_of(method.member.start),
+                                hint="give those functions one architecture, or one [LambdaFunction] method each")
+        method.architecture = archs[0] if archs else "x86_64"
+
+
+def _environment(function: Function, name: str) -> str | None:
+    node = function.properties.path("Environment", "Variables", name) if function.properties is not None else None
+    return str(node.value) if node is not None and node.kind == "scalar" else None
+
+
+def _refuse_partial(decl: TypeDecl, source: SourceProject) -> None:
+    if not decl.is_partial:
+        return
+    others = [cs for cs in source.files if cs is not decl.file and any(
+        t.full_name == decl.full_name for t in cs.all_types())]
+    if others:
+        raise SplitterError(f"the [LambdaFunction] class {decl.full_name} is partial, declared in "
+                            f"{decl.file.path.name} and {others[0].path.name}", decl.file.path,
+                            decl.file.source.line_of(decl.start), hint="merge its parts into one file first")
+
+
+def _split_members(placement: ClassPlacement, architectures: list[str]) -> None:
+    """Each copy keeps its architecture's [LambdaFunction] methods and what they need, transitively; every
+    constructor (the generated handlers construct the class) and what it assigns; members no method needs go
+    into every copy so that nothing is lost."""
+    members = placement.decl.members
+    lambda_members = {m.member: m for m in placement.methods}
+    plain = [m for m in members if m not in lambda_members]
+    always = [m for m in plain if m.kind in ("constructor", "destructor")]
+
+    def needs(member: MemberDecl) -> list[MemberDecl]:
+        return [other for other in plain if other is not member and member.uses.intersection(other.names)]
+
+    def reach(seeds: list[MemberDecl]) -> list[MemberDecl]:
+        seen: list[MemberDecl] = []
+        queue = list(seeds)
+        while queue:
+            member = queue.pop(0)
+            if member in seen:
+                continue
+            seen.append(member)
+            queue.extend(needs(member))
+        return seen
+
+    reasons: dict[MemberDecl, dict[str, list[str]]] = {}
+    for method in placement.methods:
+        for member in reach([method.member])[1:]:
+            reasons.setdefault(member, {}).setdefault(method.architecture, []).append(method.name)
+    used = set(reach(always + [m.member for m in placement.methods]))
+    orphans = [m for m in plain if m not in used]
+    for arch in architectures:
+        seeds = [m.member for m in placement.methods if m.architecture == arch] + always + orphans
+        kept = set(reach(seeds))
+        placement.parts[arch] = [m for m in members if m in kept]
+    for member in plain:
+        if sum(member in part for part in placement.parts.values()) < 2:
+            continue
+        placement.duplicated[member] = _why_duplicated(member, reasons.get(member, {}), always, orphans)
+
+
+def _why_duplicated(member: MemberDecl, users: dict[str, list[str]], always: list[MemberDecl],
+                    orphans: list[MemberDecl]) -> str:
+    if member.kind in ("constructor", "destructor"):
+        return "the generated handlers construct the class, so every copy keeps every constructor"
+    if len(users) > 1:
+        return "used by " + " and ".join(f"{', '.join(names)} ({arch})" for arch, names in users.items())
+    if any(member.names and set(member.names) & c.assigns for c in always):
+        return "the constructor assigns it"
+    if member in orphans:
+        return "no [LambdaFunction] method uses it; kept in every copy so that nothing is lost"
+    return "a member every copy keeps uses it"
+
+
+# -- handlers that are not Annotations ones ------------------------------------------------------------------------
+
+def _place_classic_handlers(target: SplitTarget, projects: dict[str, base.FunctionProject], layout: Layout,
+                            result: base.Plan) -> None:
+    """Functions the generator does not own keep the generic rule: a handler type one architecture uses moves."""
+    annotated = {c.decl for c in layout.classes} | set(layout.startups)
+    by_name = {d.full_name: d for cs in target.source.files for d in cs.all_types()}
+    users: dict[TypeDecl, list[Function]] = {}
+    for unit in target.units:
+        for function in unit.functions:
+            ref = base.HandlerRef.parse(function.handler)
+            if function.managed_by_annotations or ref is None or ref.assembly != target.project.assembly_name:
+                continue
+            decl = by_name.get(ref.type_name)
+            while decl is not None and not decl.top_level:
+                decl = base._outer_of(decl, target.source)
+            if decl is not None and decl not in annotated:
+                users.setdefault(decl, []).append(function)
+    for decl, functions in users.items():
+        archs = sorted({f.architecture for f in functions})
+        reason = base._why_shared(decl, archs, target)
+        if reason:
+            result.decisions.append(base.Decision("shared", decl.full_name,
+                                                  f"stays in {target.project.name}: {reason}"))
+            continue
+        projects[archs[0]].moved.append(decl)
+        result.decisions.append(base.Decision("move", decl.full_name, f"moves to {projects[archs[0]].name}: only "
+                                                                      f"{archs[0]} functions use it"))
+
+
+def _check_other_code(target: SplitTarget, projects: dict[str, base.FunctionProject], layout: Layout) -> None:
+    """The library cannot see the function projects: nothing that stays may use a class that leaves it."""
+    leaving = {c.decl: c for c in layout.classes}
+    leaving.update({s: None for s in layout.startups})
+    for fp in projects.values():
+        leaving.update({d: None for d in fp.moved})
+    for decl in leaving:
+        for cs in target.source.files:
+            for other in cs.types:
+                if other is decl or not cs.uses(decl.name, None) or not _uses_within(cs, decl.name, other):
+                    continue
+                if other in leaving and _same_home(decl, other, layout, projects):
+                    continue
+                raise SplitterError(f"{other.full_name} uses {decl.full_name}, which leaves {target.project.name} "
+                                    f"for the function project{'s' if decl not in _moved(projects) else ''}",
+                                    cs.path, cs.source.line_of(other.start),
+                                    hint=f"move what {other.name} needs from {decl.name} into a class of the "
+                                         "library, then run again")
+        for other in target.referencing:
+            if not other.is_test and other.uses(decl.name):
+                raise SplitterError(f"project {other.project.name} uses {decl.full_name}, which leaves "
+                                    f"{target.project.name} for the function projects", other.project.path,
+                                    hint=f"move what it needs from {decl.name} into the library, then run again")
+
+
+def _uses_within(cs: CsFile, name: str, decl: TypeDecl) -> bool:
+    return any(ident == name for offset, ident in cs.identifiers if decl.start <= offset < decl.end)
+
+
+def _moved(projects: dict[str, base.FunctionProject]) -> set[TypeDecl]:
+    return {d for fp in projects.values() for d in fp.moved}
+
+
+def _homes(decl: TypeDecl, layout: Layout, projects: dict[str, base.FunctionProject]) -> set[str]:
+    for placement in layout.classes:
+        if placement.decl is decl:
+            return {placement.whole} if placement.whole else set(projects)
+    for arch, fp in projects.items():
+        if decl in fp.moved:
+            return {arch}
+    return set(projects)                         # startups go everywhere
+
+
+def _same_home(decl: TypeDecl, user: TypeDecl, layout: Layout, projects: dict[str, base.FunctionProject]) -> bool:
+    used_where, user_where = _homes(decl, layout, projects), _homes(user, layout, projects)
+    whole = {c.decl for c in layout.classes if c.whole} | _moved(projects) | set(layout.startups)
+    return user_where <= used_where and (decl in whole or len(used_where) == 1)
+
+
+def _test_references(target: SplitTarget, projects: dict[str, base.FunctionProject],
+                     layout: Layout) -> list[tuple[SourceProject, list[base.FunctionProject]]]:
+    """The function projects each test project needs. Copies share their names, so a test project that needs both
+    projects must not name a class both have."""
+    found = []
+    for other in target.referencing:
+        needed: set[str] = set()
+        named_twice = []
+        for placement in layout.classes:
+            if not other.uses(placement.decl.name):
+                continue
+            if placement.whole:
+                needed.add(placement.whole)
+                continue
+            named_twice.append(placement.decl.full_name)
+            names = {arch: {n for m in part for n in m.names} for arch, part in placement.parts.items()}
+            shared = set.intersection(*names.values())
+            needed |= {arch for arch, own in names.items() if any(other.uses(n) for n in own - shared)}
+        for startup in layout.startups:
+            if other.uses(startup.name):
+                named_twice.append(startup.full_name)
+        for arch, fp in projects.items():
+            if any(other.uses(d.name) for d in fp.moved):
+                needed.add(arch)
+        if named_twice and not needed:
+            needed.add(next(iter(projects)))
+        if len(needed) > 1 and named_twice:
+            raise SplitterError(
+                f"test project {other.project.name} uses {', '.join(named_twice)} with members of both "
+                "architectures; after the split each function project has its own class of that name, and one "
+                "project cannot reference both", other.project.path,
+                hint="move the tests of one architecture into a test project of their own, then run again")
+        if needed:
+            found.append((other, [fp for arch, fp in projects.items() if arch in needed]))
+    return found
+
+
+# -- summary ------------------------------------------------------------------------------------------------------------
+
+def _report(target: SplitTarget, projects: dict[str, base.FunctionProject], layout: Layout,
+            result: base.Plan) -> None:
+    decisions = result.decisions
+    for placement in layout.classes:
+        name = placement.decl.full_name
+        if placement.whole:
+            fp = projects[placement.whole]
+            decisions.append(base.Decision("move", name, f"moves whole to {fp.name}: all its [LambdaFunction] "
+                                                         f"methods run on {placement.whole}"))
+            continue
+        copies = "; ".join(f"{projects[arch].name} gets " + ", ".join(
+            m.name for m in placement.methods if m.architecture == arch) for arch in projects)
+        decisions.append(base.Decision("split", name, f"is split into one copy per function project, same "
+                                                      f"namespace and name (handler types and logical IDs "
+                                                      f"unchanged): {copies}"))
+        for member, why in placement.duplicated.items():
+            label = "constructor" if member.kind == "constructor" else "/".join(member.names) or member.kind
+            decisions.append(base.Decision("duplicate", f"{name}.{label}", f"is in both copies: {why}"))
+    for startup in layout.startups:
+        decisions.append(base.Decision(
+            "copy", startup.full_name, "([LambdaStartup]) is copied into " + " and ".join(
+                fp.name for fp in projects.values()) + " so that dependency injection works in each; the library "
+            "drops it (without the generator it does nothing there, and one name in two assemblies would be "
+            "ambiguous)"))
+    for cs in {c.decl.file for c in layout.classes} | {s.file for s in layout.startups}:
+        leaving = [t.name for t in cs.types if t in {c.decl for c in layout.classes} or t in layout.startups]
+        for other in cs.types:
+            if other.name not in leaving:
+                decisions.append(base.Decision("note", other.full_name, f"stays in {target.project.name}, the "
+                                                                        f"shared library (declared in "
+                                                                        f"{cs.path.name} beside "
+                                                                        f"{', '.join(leaving)})"))
+    unplaced = [m for c in layout.classes for m in c.methods if not m.functions]
+    for method in unplaced:
+        decisions.append(base.Decision("note", f"{method.owner.full_name}.{method.name}",
+                                       f"has no function in the template yet: it goes to {projects['x86_64'].name}, "
+                                       "whose generator adds its resource (x86_64, the default)"))
+
+
+# -- sources ------------------------------------------------------------------------------------------------------------
+
+def _move_sources(target: SplitTarget, projects: dict[str, base.FunctionProject], layout: Layout,
+                  result: base.Plan) -> None:
+    whole = {c.decl: c.whole for c in layout.classes if c.whole}
+    whole.update({d: arch for arch, fp in projects.items() for d in fp.moved})
+    split = {c.decl: c for c in layout.classes if not c.whole}
+    startups = set(layout.startups)
+    folder = target.project.folder
+    for cs in target.source.files:
+        leaving = [t for t in cs.types if t in whole or t in split or t in startups]
+        if not leaving:
+            continue
+        library_text = _without(cs, [(t.start, t.end) for t in leaving], set(leaving))
+        nothing_left = len(leaving) == len(cs.types) and not cs.assembly_attributes and \
+            not any(u.is_global for u in cs.usings)
+        copies: dict[str, str] = {}
+        for arch in projects:
+            gets = [t for t in leaving if whole.get(t) == arch or t in split or t in startups]
+            if not gets:
+                continue
+            drop = [(t.start, t.end) for t in cs.types if t not in gets]
+            for decl in gets:
+                if decl in split:
+                    drop += [(m.start, m.end) for m in decl.members if m not in split[decl].parts[arch]]
+            drop += [(a.start, a.end) for a in cs.assembly_attributes]
+            drop += [(u.start, u.end) for u in cs.usings if u.is_global]
+            copies[arch] = _without(cs, drop, set(cs.types) - set(gets))
+        rel = cs.path.relative_to(folder)
+        first = True
+        for arch, text in copies.items():
+            fp = projects[arch]
+            data = encode(text, cs.source.encoding, cs.source.bom)
+            what = ", ".join(t.name for t in leaving if whole.get(t) == arch or t in split or t in startups)
+            if nothing_left and first:
+                result.changes.add(Move(result.rel(cs.path), result.rel(fp.folder / rel), cs.source.raw, data,
+                                        f"{what} for the {arch} functions"))
+            else:
+                result.changes.add(Create(result.rel(fp.folder / rel), data, f"{what} from {cs.path.name}"))
+            first = False
+        if not nothing_left:
+            result.changes.add(Modify(result.rel(cs.path), cs.source.raw,
+                                      encode(library_text, cs.source.encoding, cs.source.bom),
+                                      "Annotations classes moved to the function projects"))
+
+
+def _without(cs: CsFile, spans: list[tuple[int, int]], gone: set[TypeDecl]) -> str:
+    """The file without `spans`, and without namespace blocks whose every type is gone. Neighbouring declarations
+    go as one span, so that the blank lines between them go too."""
+    spans = list(spans)
+    for block in cs.namespace_blocks:
+        if block.types and all(t in gone for t in block.types):
+            spans.append((block.start, block.end))
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and (start <= merged[-1][1] or _only_comments(cs.text[merged[-1][1]:start])):
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return remove_spans(cs.text, [(start, end) for start, end in merged])
+
+
+def _only_comments(text: str) -> bool:
+    lines = [line.strip() for line in text.splitlines()]
+    return all(not line or line.startswith(("//", "/*", "*")) for line in lines)
+
+
+# -- templates ----------------------------------------------------------------------------------------------------------
+
+def _split_templates(target: SplitTarget, projects: dict[str, base.FunctionProject], layout: Layout,
+                     result: base.Plan) -> tuple[list[tuple[Template, list[Edit]]], list[TemplateSplit]]:
+    templates: dict[int, tuple[Template, list]] = {}
+    for unit in target.units:
+        templates.setdefault(id(unit.template), (unit.template, []))[1].append(unit)
+    moved_to = {m.generated_type: projects[m.architecture] for c in layout.classes for m in c.methods}
+    moved_to.update({d.full_name: fp for fp in projects.values() for d in fp.moved})
+    staying: list[tuple[Template, list[Edit]]] = []
+    splits = []
+    for template, units in templates.values():
+        homes: dict[str, str] = {}
+        edits: dict[str, list[Edit]] = {}
+        staying_edits: list[Edit] = []
+        for unit in units:
+            for function in unit.functions:
+                fp = projects[function.architecture]
+                if function.managed_by_annotations:
+                    homes[function.logical_id] = function.architecture
+                    edits.setdefault(function.architecture, []).extend(
+                        _owned_function_edits(template, function, layout.assemblies[function.architecture],
+                                              layout.executable))
+                else:
+                    staying_edits += base._function_edits(template, function, fp, moved_to, unit.code_uri)
+        if not homes:
+            staying.append((template, staying_edits))
+            continue
+        split = split_template(template, homes, edits, staying_edits)
+        splits.append(split)
+        _template_changes(split, projects, result)
+        if not split.retired:
+            staying.append((template, split.original_edits))
+    return staying, splits
+
+
+def _owned_function_edits(template: Template, function: Function, assembly: str, executable: bool) -> list[Edit]:
+    """The function as its project's generator writes it: `CodeUri` "." (the template sits in the project folder),
+    the project's assembly in `Handler`, and the architecture written out where it was the default."""
+    text, fmt, props = template.source.text, template.format, function.properties
+    edits, inserted = [], []
+    code = props.get("CodeUri")
+    if code is not None:
+        edits.append(replace_scalar(code, ".", fmt))
+    else:
+        inserted.append(("CodeUri", base._scalar(".", fmt), None))
+    handler = props.get("Handler")
+    if handler is not None and function.handler:
+        new = assembly if executable else assembly + function.handler[function.handler.index("::"):]
+        edits.append(replace_scalar(handler, new, fmt))
+    if function.architecture_origin == "default":
+        inserted.append(("Architectures",) + base._architectures_value(template, function.architecture))
+    anchor = "CodeUri" if "CodeUri" in props.value else "Handler"
+    for key, value, block in inserted:
+        edits.append(insert_key(text, props, key, value, fmt, after=anchor, yaml_block_value=block))
+    return base._merge_inserts(edits)
+
+
+def _template_changes(split: TemplateSplit, projects: dict[str, base.FunctionProject], result: base.Plan) -> None:
+    template = split.template
+    source = template.source
+    first = True
+    for arch, project_template in split.projects.items():
+        fp = projects[arch]
+        path = fp.folder / template.path.name
+        data = encode(project_template.text, source.encoding, source.bom)
+        if split.retired and first:
+            result.changes.add(Move(result.rel(template.path), result.rel(path), source.raw, data,
+                                    f"the {arch} functions' template, owned by {fp.name}'s generator"))
+        else:
+            result.changes.add(Create(result.rel(path), data,
+                                      f"the {arch} functions' template, owned by {fp.name}'s generator"))
+        first = False
+
+
+# -- projects -----------------------------------------------------------------------------------------------------------
+
+def _create_projects(target: SplitTarget, projects: dict[str, base.FunctionProject], layout: Layout,
+                     splits: list[TemplateSplit], result: base.Plan, separator: str) -> None:
+    project = target.project
+    source = project.source
+    nl, indent = source.newline, detect_indent(source.text)
+    own = project.own_properties
+    tf_element = "TargetFrameworks" if "TargetFrameworks" in own else "TargetFramework"
+    properties = [(k, v) for k, v in own.items()
+                  if k in base.COPIED or layout.executable and k in EXECUTABLE_PROPERTIES]
+    packages = [{"include": p.include, "version": p.version, "private_assets": p.private_assets,
+                 "include_assets": p.include_assets} for p in project.package_references
+                if p.include.lower() == PACKAGE.lower() or (p.private_assets or "").lower() == "all"]
+    template_name = splits[0].template.path.name if splits else "serverless.template"
+    for arch, fp in projects.items():
+        content = render(
+            "function.csproj.j2", newline=nl, indent=indent,
+            comment=f"The {arch} Lambda functions of {project.name} (split by lambda-split): its Amazon.Lambda."
+                    f"Annotations generator keeps {template_name} here, deployed as a stack of its own.",
+            target_framework_element=tf_element, target_frameworks=own.get(tf_element, ""),
+            properties=properties,
+            project_references=[base._msbuild_relpath(project.path, fp.folder, separator)],
+            package_references=packages, internals_visible_to=base._internals_visible_to(target))
+        result.changes.add(Create(result.rel(fp.csproj), encode(content, source.encoding, source.bom),
+                                  f"{arch} function project"))
+        result.decisions.append(base.Decision("create", result.rel(fp.csproj),
+                                              f"{arch}: " + ", ".join(f.logical_id for f in fp.functions)))
+        _assembly_attributes(target, fp, layout, result)
+    _defaults_files(target, projects, splits, result)
+
+
+def _assembly_attributes(target: SplitTarget, fp: base.FunctionProject, layout: Layout, result: base.Plan) -> None:
+    usings, serializer, style = base._serializer_attributes(target)
+    if layout.executable:
+        for cs in target.source.files:
+            main = [a.text for a in cs.assembly_attributes if a.name == "LambdaGlobalProperties"]
+            if main:
+                usings += [u.text for u in cs.usings if not u.is_global and u.text not in usings]
+                serializer = serializer + [m for m in main if m not in serializer]
+                style = style or cs
+    global_usings = [u.text for cs in target.source.files for u in cs.usings if u.is_global]
+    if not (serializer or global_usings):
+        return
+    style = style or target.source.files[0]
+    lines = global_usings + ([""] if global_usings and serializer else []) + \
+        [u for u in usings if u not in global_usings] + ([""] if usings else []) + serializer
+    text = render("assembly-attributes.cs.j2", newline=style.source.newline, lines=lines)
+    result.changes.add(Create(result.rel(fp.folder / "AssemblyAttributes.cs"),
+                              encode(text, style.source.encoding, style.source.bom),
+                              "the assembly-level attributes the generator and the runtime read"))
+
+
+def stack_name(original: str | None, project_name: str, architecture: str) -> str:
+    """The stack a function project deploys: the original stack-name with an architecture suffix."""
+    from splitter import naming
+    if original:
+        return f"{original}-{STACK_SUFFIX[architecture]}"
+    return naming.stack_name(project_name, STACK_SUFFIX[architecture])
+
+
+def _defaults_files(target: SplitTarget, projects: dict[str, base.FunctionProject], splits: list[TemplateSplit],
+                    result: base.Plan) -> None:
+    original = target.defaults
+    source, data = original if original is not None else (None, {})
+    split = splits[0] if splits else None
+    retired = split is not None and split.retired and source is not None and \
+        _names_template(target, data, split.template)
+    first = True
+    for arch, fp in projects.items():
+        template_name = split.template.path.name if split else "serverless.template"
+        stack = stack_name(data.get("stack-name") if isinstance(data.get("stack-name"), str) else None,
+                           target.project.name, arch)
+        own = {"template": template_name, "stack-name": stack, "function-architecture": arch,
+               "s3-prefix": f"{fp.name}/"}
+        if split is not None and isinstance(data.get("template-parameters"), str):
+            own["template-parameters"] = _parameters_for(data["template-parameters"],
+                                                         split.projects[arch].parameters)
+        settings: list[tuple[str, object]] = [("Information", [
+            f"This project builds and deploys the {arch} functions split from {target.project.name} by lambda-split.",
+            f"Its Amazon.Lambda.Annotations generator keeps {template_name} in sync; deploy it from this folder with "
+            "`dotnet lambda deploy-serverless`.",
+        ])]
+        for key, value in data.items():
+            if key in own:
+                settings.append((key, own.pop(key)))
+            elif key not in DEFAULTS_REPLACED:
+                settings.append((key, value))
+        settings += [(key, value) for key, value in own.items() if key != "s3-prefix"]
+        if source is not None:
+            nl, indent, encoding, bom = source.newline, detect_indent(source.text), source.encoding, source.bom
+        else:
+            nl, indent, encoding, bom = "\n", "  ", "utf-8", False
+        text = render("aws-lambda-tools-defaults.json.j2", newline=nl, indent=indent, settings=settings)
+        path = result.rel(fp.folder / "aws-lambda-tools-defaults.json")
+        if retired and first:
+            result.changes.add(Move(result.rel(source.path), path, source.raw, encode(text, encoding, bom),
+                                    f"deploys the {arch} stack {stack}"))
+        else:
+            result.changes.add(Create(path, encode(text, encoding, bom), f"deploys the {arch} stack {stack}"))
+        first = False
+    if split is not None:
+        _report_deployment(target, projects, split, data, retired, result)
+
+
+def _parameters_for(assignments: str, declared: list[str]) -> str:
+    """`template-parameters` ("Name=Value;...") limited to what the template declares: CloudFormation rejects a
+    value for a parameter the template does not have."""
+    kept = [a for a in assignments.split(";") if a.strip() and a.split("=", 1)[0].strip() in declared]
+    return ";".join(kept)
+
+
+def _names_template(target: SplitTarget, data: dict, template: Template) -> bool:
+    named = data.get("template") if isinstance(data.get("template"), str) and data.get("template").strip() \
+        else "serverless.template"
+    from splitter.discover import _native_path
+    return (target.project.folder / _native_path(named.strip())).resolve() == template.path.resolve()
+
+
+def _report_deployment(target: SplitTarget, projects: dict[str, base.FunctionProject], split: TemplateSplit,
+                       data: dict, defaults_retired: bool, result: base.Plan) -> None:
+    rel = result.rel
+    original_stack = data.get("stack-name") if isinstance(data.get("stack-name"), str) else None
+    old = f"the stack {original_stack}" if original_stack else "that stack"
+    was = f"as the stack {original_stack}" if original_stack else \
+        "as one stack (its defaults file names no stack-name: it was named when deploying)"
+    lines = [f"Deployment: {rel(split.template.path)} was deployed {was}. Each function project now owns its "
+             "template (the generator deletes resources it owns but does not find, so two projects never share one) "
+             "and deploys it as a stack of its own:"]
+    for arch, project_template in split.projects.items():
+        fp = projects[arch]
+        functions = [n for n in project_template.resources if n in {f.logical_id for f in fp.functions}]
+        stack = stack_name(original_stack, target.project.name, arch)
+        lines.append(f"  {stack}: {rel(fp.folder / split.template.path.name)} ({len(functions)} function"
+                     f"{'s' if len(functions) != 1 else ''}), `cd {rel(fp.folder)} && dotnet lambda "
+                     "deploy-serverless`")
+    lines.append("  CloudFormation creates every function anew in these stacks (same logical IDs, new physical "
+                 "functions and ARNs); " + (f"{old} keeps the old ones until you delete it." if split.retired else
+                                            f"{old} deletes the moved functions at its next deployment."))
+    apis = sorted({api for t in split.projects.values() for api in t.implicit_apis})
+    for api in apis:
+        having = [arch for arch, t in split.projects.items() if api in t.implicit_apis]
+        if len(having) > 1:
+            lines.append(f"  Each new stack creates its own {api}: the routes of the " + " and of the ".join(
+                f"{arch} functions" for arch in having) + " get different URLs; point clients (or a custom domain's "
+                "API mappings) at both.")
+        else:
+            lines.append(f"  {api} (the implicit API) is created anew in the {having[0]} stack: its URL changes.")
+    for arch, project_template in split.projects.items():
+        for name in project_template.copied:
+            lines.append(f"  {name} is owned by the generator and needed by both: each stack gets its own.")
+    if split.retired:
+        moved = rel(projects[next(iter(split.projects))].folder)
+        lines.append(f"  Nothing else was in {rel(split.template.path)}: it " + (
+            f"and {rel(target.defaults[0].path)} " if defaults_retired else "") + f"moved to {moved} and no longer "
+            f"deploy{'s' if not defaults_retired else ''} the old stack; update any pipeline that deployed it.")
+    else:
+        lines.append(f"  {rel(split.template.path)} keeps what the generator does not own ("
+                     f"{', '.join(split.remaining)}) and still deploys {old}.")
+    result.decisions.append(base.Decision("deploy", rel(split.template.path), "\n".join(lines)))
+
+
+# -- the library and its tests ------------------------------------------------------------------------------------------
+
+def _edit_library(target: SplitTarget, projects: dict[str, base.FunctionProject], layout: Layout,
+                  result: base.Plan, root: Path) -> None:
+    """The library keeps the Annotations attributes (its remaining code may use them) but not the generator."""
+    project = target.project
+    text = project.source.text
+    edits: list[Edit] = []
+    own = [p for p in project.package_references if p.include.lower() == PACKAGE.lower()]
+    if own:
+        edits.append(_exclude_analyzers(project, own[0]))
+        detail = f"keeps {PACKAGE} with ExcludeAssets=analyzers: its attributes compile, its generator no longer " \
+                 "rewrites a template from the library"
+    else:
+        close = text.rfind("</Project>")
+        at = line_start(text, close)
+        unit, nl = detect_indent(text), project.source.newline
+        edits.append(Edit(at, at, f"{unit}<ItemGroup>{nl}{unit * 2}<PackageReference Update=\"{PACKAGE}\" "
+                                  f"ExcludeAssets=\"analyzers\" />{nl}{unit}</ItemGroup>{nl}"))
+        detail = f"turns off the {PACKAGE} generator it inherits (ExcludeAssets=analyzers)"
+    drop = ("OutputType", "PublishAot", "StripSymbols") if layout.executable else ()
+    if layout.executable and project.own_properties.get("AssemblyName"):
+        drop += ("AssemblyName",)
+    receivers = sorted(set(layout.assemblies.values()), key=list(layout.assemblies.values()).index)
+    base._edit_library(target, projects, result, root, receivers=receivers, drop=drop, extra_edits=tuple(edits))
+    result.decisions.append(base.Decision("edit", result.rel(project.path), detail))
+
+
+def _exclude_analyzers(project, reference) -> Edit:
+    text = project.source.text
+    start, end = element_span(text, reference.element.sourceline, "PackageReference")
+    element = text[start:end]
+    if re.search(r"(Exclude|Include)Assets", element):
+        raise SplitterError(f"the {PACKAGE} reference already sets IncludeAssets/ExcludeAssets", project.path,
+                            reference.element.sourceline,
+                            hint="exclude its analyzers from the library by hand (ExcludeAssets=\"analyzers\")")
+    tag = element[:element.index(">")]
+    head = tag[:-1] if tag.endswith("/") else tag
+    at = start + len(head.rstrip())
+    return Edit(at, at, ' ExcludeAssets="analyzers"')
+
+
+def _edit_tests(target: SplitTarget, tests: list[tuple[SourceProject, list[base.FunctionProject]]],
+                result: base.Plan) -> None:
+    for other, needed in tests:
+        text = other.project.source.text
+        ref = next(r for r in other.project.project_references
+                   if r.path.resolve() == target.project.path.resolve())
+        start, end = element_span(text, ref.element.sourceline, "ProjectReference")
+        separator = "/" if "/" in ref.include and "\\" not in ref.include else "\\"
+        indent, nl = indentation_at(text, start), other.project.source.newline
+        at = line_end(text, end)
+        lines = "".join(f"{indent}<ProjectReference Include=\""
+                        f"{base._msbuild_relpath(fp.csproj, other.project.folder, separator)}\" />{nl}"
+                        for fp in needed)
+        after = base.apply_edits(text, [Edit(at, at, lines)])
+        result.changes.add(Modify(result.rel(other.project.path), other.project.source.raw,
+                                  encode(after, other.project.source.encoding, other.project.source.bom),
+                                  "reference the function projects whose classes the tests use"))
+        result.decisions.append(base.Decision("edit", result.rel(other.project.path),
+                                              "references " + ", ".join(fp.name for fp in needed)))
