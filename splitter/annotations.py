@@ -13,29 +13,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from splitter import plan as base
-from splitter.annotations_template import TemplateSplit, split_template
+from splitter import annotations_projects, plan as base
+from splitter.annotations_projects import PACKAGE
+from splitter.annotations_template import TemplateSplit, owned_function_edits, split_template, template_changes
 from splitter.changes import Create, Modify, Move
-from splitter.edits import Edit, element_span, indentation_at, insert_key, line_end, line_start, remove_spans, \
-    replace_scalar
+from splitter.edits import Edit, remove_spans
 from splitter.errors import SplitterError
 from splitter.load import SourceProject, SplitTarget
 from splitter.model.csharp import CsFile, MemberDecl, TypeDecl, named_argument
-from splitter.model.msbuild import local
 from splitter.model.template import Function, Template
-from splitter.render import render
-from splitter.textfile import detect_indent, encode
+from splitter.textfile import encode
 
-PACKAGE = "Amazon.Lambda.Annotations"
 GENERATED = re.compile(r"^(?P<type>.+)_(?P<method>[A-Za-z_][A-Za-z0-9_]*)_Generated$")
-# Properties of an executable project (GenerateMain) that each executable function project keeps.
-EXECUTABLE_PROPERTIES = ("OutputType", "AssemblyName", "PublishAot", "StripSymbols", "PublishTrimmed", "TrimMode",
-                         "OptimizationPreference", "IlcOptimizationPreference", "IlcGenerateStackTraceData",
-                         "JsonSerializerIsReflectionEnabledByDefault", "EventSourceSupport", "UseSystemResourceKeys")
-STACK_SUFFIX = {"x86_64": "x64", "arm64": "arm64"}
-# Settings of the original defaults file that name the original's deployment, not a function project's.
-DEFAULTS_REPLACED = ("Information", "template", "stack-name", "s3-prefix", "function-architecture",
-                     "function-handler", "function-name")
 
 
 def is_annotations_project(target: SplitTarget) -> bool:
@@ -105,9 +94,9 @@ def split_project(target: SplitTarget, projects: dict[str, base.FunctionProject]
     _report(target, projects, layout, result)
     _move_sources(target, projects, layout, result)
     staying, splits = _split_templates(target, projects, layout, result)
-    _create_projects(target, projects, layout, splits, result, separator)
-    _edit_library(target, projects, layout, result, root)
-    _edit_tests(target, tests, result)
+    annotations_projects.create_projects(target, projects, layout, splits, result, separator)
+    annotations_projects.edit_library(target, projects, layout, result, root)
+    annotations_projects.edit_tests(target, tests, result)
     return staying
 
 
@@ -504,6 +493,19 @@ def _only_comments(text: str) -> bool:
 
 # -- templates ----------------------------------------------------------------------------------------------------------
 
+def _handler(function: Function, layout: Layout) -> str | None:
+    """The handler string the function project's generator writes (None: leave the function's own)."""
+    assembly = layout.assemblies[function.architecture]
+    if layout.executable:
+        return assembly
+    method = next((m for c in layout.classes for m in c.methods if function in m.functions), None)
+    if method is not None:
+        return f"{assembly}::{method.generated_type}::{method.name}"
+    if function.handler and "::" in function.handler:
+        return assembly + function.handler[function.handler.index("::"):]
+    return None
+
+
 def _split_templates(target: SplitTarget, projects: dict[str, base.FunctionProject], layout: Layout,
                      result: base.Plan) -> tuple[list[tuple[Template, list[Edit]]], list[TemplateSplit]]:
     templates: dict[int, tuple[Template, list]] = {}
@@ -523,8 +525,7 @@ def _split_templates(target: SplitTarget, projects: dict[str, base.FunctionProje
                 if function.managed_by_annotations:
                     homes[function.logical_id] = function.architecture
                     edits.setdefault(function.architecture, []).extend(
-                        _owned_function_edits(template, function, layout.assemblies[function.architecture],
-                                              layout.executable))
+                        owned_function_edits(template, function, _handler(function, layout)))
                 else:
                     staying_edits += base._function_edits(template, function, fp, moved_to, unit.code_uri)
         if not homes:
@@ -532,271 +533,7 @@ def _split_templates(target: SplitTarget, projects: dict[str, base.FunctionProje
             continue
         split = split_template(template, homes, edits, staying_edits)
         splits.append(split)
-        _template_changes(split, projects, result)
+        template_changes(split, projects, result)
         if not split.retired:
             staying.append((template, split.original_edits))
     return staying, splits
-
-
-def _owned_function_edits(template: Template, function: Function, assembly: str, executable: bool) -> list[Edit]:
-    """The function as its project's generator writes it: `CodeUri` "." (the template sits in the project folder),
-    the project's assembly in `Handler`, and the architecture written out where it was the default."""
-    text, fmt, props = template.source.text, template.format, function.properties
-    edits, inserted = [], []
-    code = props.get("CodeUri")
-    if code is not None:
-        edits.append(replace_scalar(code, ".", fmt))
-    else:
-        inserted.append(("CodeUri", base._scalar(".", fmt), None))
-    handler = props.get("Handler")
-    if handler is not None and function.handler:
-        new = assembly if executable else assembly + function.handler[function.handler.index("::"):]
-        edits.append(replace_scalar(handler, new, fmt))
-    if function.architecture_origin == "default":
-        inserted.append(("Architectures",) + base._architectures_value(template, function.architecture))
-    anchor = "CodeUri" if "CodeUri" in props.value else "Handler"
-    for key, value, block in inserted:
-        edits.append(insert_key(text, props, key, value, fmt, after=anchor, yaml_block_value=block))
-    return base._merge_inserts(edits)
-
-
-def _template_changes(split: TemplateSplit, projects: dict[str, base.FunctionProject], result: base.Plan) -> None:
-    template = split.template
-    source = template.source
-    first = True
-    for arch, project_template in split.projects.items():
-        fp = projects[arch]
-        path = fp.folder / template.path.name
-        data = encode(project_template.text, source.encoding, source.bom)
-        if split.retired and first:
-            result.changes.add(Move(result.rel(template.path), result.rel(path), source.raw, data,
-                                    f"the {arch} functions' template, owned by {fp.name}'s generator"))
-        else:
-            result.changes.add(Create(result.rel(path), data,
-                                      f"the {arch} functions' template, owned by {fp.name}'s generator"))
-        first = False
-
-
-# -- projects -----------------------------------------------------------------------------------------------------------
-
-def _create_projects(target: SplitTarget, projects: dict[str, base.FunctionProject], layout: Layout,
-                     splits: list[TemplateSplit], result: base.Plan, separator: str) -> None:
-    project = target.project
-    source = project.source
-    nl, indent = source.newline, detect_indent(source.text)
-    own = project.own_properties
-    tf_element = "TargetFrameworks" if "TargetFrameworks" in own else "TargetFramework"
-    properties = [(k, v) for k, v in own.items()
-                  if k in base.COPIED or layout.executable and k in EXECUTABLE_PROPERTIES]
-    packages = [{"include": p.include, "version": p.version, "private_assets": p.private_assets,
-                 "include_assets": p.include_assets} for p in project.package_references
-                if p.include.lower() == PACKAGE.lower() or (p.private_assets or "").lower() == "all"]
-    template_name = splits[0].template.path.name if splits else "serverless.template"
-    for arch, fp in projects.items():
-        content = render(
-            "function.csproj.j2", newline=nl, indent=indent,
-            comment=f"The {arch} Lambda functions of {project.name} (split by lambda-split): its Amazon.Lambda."
-                    f"Annotations generator keeps {template_name} here, deployed as a stack of its own.",
-            target_framework_element=tf_element, target_frameworks=own.get(tf_element, ""),
-            properties=properties,
-            project_references=[base._msbuild_relpath(project.path, fp.folder, separator)],
-            package_references=packages, internals_visible_to=base._internals_visible_to(target))
-        result.changes.add(Create(result.rel(fp.csproj), encode(content, source.encoding, source.bom),
-                                  f"{arch} function project"))
-        result.decisions.append(base.Decision("create", result.rel(fp.csproj),
-                                              f"{arch}: " + ", ".join(f.logical_id for f in fp.functions)))
-        _assembly_attributes(target, fp, layout, result)
-    _defaults_files(target, projects, splits, result)
-
-
-def _assembly_attributes(target: SplitTarget, fp: base.FunctionProject, layout: Layout, result: base.Plan) -> None:
-    usings, serializer, style = base._serializer_attributes(target)
-    if layout.executable:
-        for cs in target.source.files:
-            main = [a.text for a in cs.assembly_attributes if a.name == "LambdaGlobalProperties"]
-            if main:
-                usings += [u.text for u in cs.usings if not u.is_global and u.text not in usings]
-                serializer = serializer + [m for m in main if m not in serializer]
-                style = style or cs
-    global_usings = [u.text for cs in target.source.files for u in cs.usings if u.is_global]
-    if not (serializer or global_usings):
-        return
-    style = style or target.source.files[0]
-    lines = global_usings + ([""] if global_usings and serializer else []) + \
-        [u for u in usings if u not in global_usings] + ([""] if usings else []) + serializer
-    text = render("assembly-attributes.cs.j2", newline=style.source.newline, lines=lines)
-    result.changes.add(Create(result.rel(fp.folder / "AssemblyAttributes.cs"),
-                              encode(text, style.source.encoding, style.source.bom),
-                              "the assembly-level attributes the generator and the runtime read"))
-
-
-def stack_name(original: str | None, project_name: str, architecture: str) -> str:
-    """The stack a function project deploys: the original stack-name with an architecture suffix."""
-    from splitter import naming
-    if original:
-        return f"{original}-{STACK_SUFFIX[architecture]}"
-    return naming.stack_name(project_name, STACK_SUFFIX[architecture])
-
-
-def _defaults_files(target: SplitTarget, projects: dict[str, base.FunctionProject], splits: list[TemplateSplit],
-                    result: base.Plan) -> None:
-    original = target.defaults
-    source, data = original if original is not None else (None, {})
-    split = splits[0] if splits else None
-    retired = split is not None and split.retired and source is not None and \
-        _names_template(target, data, split.template)
-    first = True
-    for arch, fp in projects.items():
-        template_name = split.template.path.name if split else "serverless.template"
-        stack = stack_name(data.get("stack-name") if isinstance(data.get("stack-name"), str) else None,
-                           target.project.name, arch)
-        own = {"template": template_name, "stack-name": stack, "function-architecture": arch,
-               "s3-prefix": f"{fp.name}/"}
-        if split is not None and isinstance(data.get("template-parameters"), str):
-            own["template-parameters"] = _parameters_for(data["template-parameters"],
-                                                         split.projects[arch].parameters)
-        settings: list[tuple[str, object]] = [("Information", [
-            f"This project builds and deploys the {arch} functions split from {target.project.name} by lambda-split.",
-            f"Its Amazon.Lambda.Annotations generator keeps {template_name} in sync; deploy it from this folder with "
-            "`dotnet lambda deploy-serverless`.",
-        ])]
-        for key, value in data.items():
-            if key in own:
-                settings.append((key, own.pop(key)))
-            elif key not in DEFAULTS_REPLACED:
-                settings.append((key, value))
-        settings += [(key, value) for key, value in own.items() if key != "s3-prefix"]
-        if source is not None:
-            nl, indent, encoding, bom = source.newline, detect_indent(source.text), source.encoding, source.bom
-        else:
-            nl, indent, encoding, bom = "\n", "  ", "utf-8", False
-        text = render("aws-lambda-tools-defaults.json.j2", newline=nl, indent=indent, settings=settings)
-        path = result.rel(fp.folder / "aws-lambda-tools-defaults.json")
-        if retired and first:
-            result.changes.add(Move(result.rel(source.path), path, source.raw, encode(text, encoding, bom),
-                                    f"deploys the {arch} stack {stack}"))
-        else:
-            result.changes.add(Create(path, encode(text, encoding, bom), f"deploys the {arch} stack {stack}"))
-        first = False
-    if split is not None:
-        _report_deployment(target, projects, split, data, retired, result)
-
-
-def _parameters_for(assignments: str, declared: list[str]) -> str:
-    """`template-parameters` ("Name=Value;...") limited to what the template declares: CloudFormation rejects a
-    value for a parameter the template does not have."""
-    kept = [a for a in assignments.split(";") if a.strip() and a.split("=", 1)[0].strip() in declared]
-    return ";".join(kept)
-
-
-def _names_template(target: SplitTarget, data: dict, template: Template) -> bool:
-    named = data.get("template") if isinstance(data.get("template"), str) and data.get("template").strip() \
-        else "serverless.template"
-    from splitter.discover import _native_path
-    return (target.project.folder / _native_path(named.strip())).resolve() == template.path.resolve()
-
-
-def _report_deployment(target: SplitTarget, projects: dict[str, base.FunctionProject], split: TemplateSplit,
-                       data: dict, defaults_retired: bool, result: base.Plan) -> None:
-    rel = result.rel
-    original_stack = data.get("stack-name") if isinstance(data.get("stack-name"), str) else None
-    old = f"the stack {original_stack}" if original_stack else "that stack"
-    was = f"as the stack {original_stack}" if original_stack else \
-        "as one stack (its defaults file names no stack-name: it was named when deploying)"
-    lines = [f"Deployment: {rel(split.template.path)} was deployed {was}. Each function project now owns its "
-             "template (the generator deletes resources it owns but does not find, so two projects never share one) "
-             "and deploys it as a stack of its own:"]
-    for arch, project_template in split.projects.items():
-        fp = projects[arch]
-        functions = [n for n in project_template.resources if n in {f.logical_id for f in fp.functions}]
-        stack = stack_name(original_stack, target.project.name, arch)
-        lines.append(f"  {stack}: {rel(fp.folder / split.template.path.name)} ({len(functions)} function"
-                     f"{'s' if len(functions) != 1 else ''}), `cd {rel(fp.folder)} && dotnet lambda "
-                     "deploy-serverless`")
-    lines.append("  CloudFormation creates every function anew in these stacks (same logical IDs, new physical "
-                 "functions and ARNs); " + (f"{old} keeps the old ones until you delete it." if split.retired else
-                                            f"{old} deletes the moved functions at its next deployment."))
-    apis = sorted({api for t in split.projects.values() for api in t.implicit_apis})
-    for api in apis:
-        having = [arch for arch, t in split.projects.items() if api in t.implicit_apis]
-        if len(having) > 1:
-            lines.append(f"  Each new stack creates its own {api}: the routes of the " + " and of the ".join(
-                f"{arch} functions" for arch in having) + " get different URLs; point clients (or a custom domain's "
-                "API mappings) at both.")
-        else:
-            lines.append(f"  {api} (the implicit API) is created anew in the {having[0]} stack: its URL changes.")
-    for arch, project_template in split.projects.items():
-        for name in project_template.copied:
-            lines.append(f"  {name} is owned by the generator and needed by both: each stack gets its own.")
-    if split.retired:
-        moved = rel(projects[next(iter(split.projects))].folder)
-        lines.append(f"  Nothing else was in {rel(split.template.path)}: it " + (
-            f"and {rel(target.defaults[0].path)} " if defaults_retired else "") + f"moved to {moved} and no longer "
-            f"deploy{'s' if not defaults_retired else ''} the old stack; update any pipeline that deployed it.")
-    else:
-        lines.append(f"  {rel(split.template.path)} keeps what the generator does not own ("
-                     f"{', '.join(split.remaining)}) and still deploys {old}.")
-    result.decisions.append(base.Decision("deploy", rel(split.template.path), "\n".join(lines)))
-
-
-# -- the library and its tests ------------------------------------------------------------------------------------------
-
-def _edit_library(target: SplitTarget, projects: dict[str, base.FunctionProject], layout: Layout,
-                  result: base.Plan, root: Path) -> None:
-    """The library keeps the Annotations attributes (its remaining code may use them) but not the generator."""
-    project = target.project
-    text = project.source.text
-    edits: list[Edit] = []
-    own = [p for p in project.package_references if p.include.lower() == PACKAGE.lower()]
-    if own:
-        edits.append(_exclude_analyzers(project, own[0]))
-        detail = f"keeps {PACKAGE} with ExcludeAssets=analyzers: its attributes compile, its generator no longer " \
-                 "rewrites a template from the library"
-    else:
-        close = text.rfind("</Project>")
-        at = line_start(text, close)
-        unit, nl = detect_indent(text), project.source.newline
-        edits.append(Edit(at, at, f"{unit}<ItemGroup>{nl}{unit * 2}<PackageReference Update=\"{PACKAGE}\" "
-                                  f"ExcludeAssets=\"analyzers\" />{nl}{unit}</ItemGroup>{nl}"))
-        detail = f"turns off the {PACKAGE} generator it inherits (ExcludeAssets=analyzers)"
-    drop = ("OutputType", "PublishAot", "StripSymbols") if layout.executable else ()
-    if layout.executable and project.own_properties.get("AssemblyName"):
-        drop += ("AssemblyName",)
-    receivers = sorted(set(layout.assemblies.values()), key=list(layout.assemblies.values()).index)
-    base._edit_library(target, projects, result, root, receivers=receivers, drop=drop, extra_edits=tuple(edits))
-    result.decisions.append(base.Decision("edit", result.rel(project.path), detail))
-
-
-def _exclude_analyzers(project, reference) -> Edit:
-    text = project.source.text
-    start, end = element_span(text, reference.element.sourceline, "PackageReference")
-    element = text[start:end]
-    if re.search(r"(Exclude|Include)Assets", element):
-        raise SplitterError(f"the {PACKAGE} reference already sets IncludeAssets/ExcludeAssets", project.path,
-                            reference.element.sourceline,
-                            hint="exclude its analyzers from the library by hand (ExcludeAssets=\"analyzers\")")
-    tag = element[:element.index(">")]
-    head = tag[:-1] if tag.endswith("/") else tag
-    at = start + len(head.rstrip())
-    return Edit(at, at, ' ExcludeAssets="analyzers"')
-
-
-def _edit_tests(target: SplitTarget, tests: list[tuple[SourceProject, list[base.FunctionProject]]],
-                result: base.Plan) -> None:
-    for other, needed in tests:
-        text = other.project.source.text
-        ref = next(r for r in other.project.project_references
-                   if r.path.resolve() == target.project.path.resolve())
-        start, end = element_span(text, ref.element.sourceline, "ProjectReference")
-        separator = "/" if "/" in ref.include and "\\" not in ref.include else "\\"
-        indent, nl = indentation_at(text, start), other.project.source.newline
-        at = line_end(text, end)
-        lines = "".join(f"{indent}<ProjectReference Include=\""
-                        f"{base._msbuild_relpath(fp.csproj, other.project.folder, separator)}\" />{nl}"
-                        for fp in needed)
-        after = base.apply_edits(text, [Edit(at, at, lines)])
-        result.changes.add(Modify(result.rel(other.project.path), other.project.source.raw,
-                                  encode(after, other.project.source.encoding, other.project.source.bom),
-                                  "reference the function projects whose classes the tests use"))
-        result.decisions.append(base.Decision("edit", result.rel(other.project.path),
-                                              "references " + ", ".join(fp.name for fp in needed)))

@@ -12,10 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from splitter.edits import Edit, apply_edits, line_end, line_start
+from splitter import plan as base
+from splitter.changes import Create, Move
+from splitter.edits import Edit, apply_edits, insert_key, line_end, line_start, replace_scalar
 from splitter.errors import SplitterError
 from splitter.model.nodes import Node, intrinsic
-from splitter.model.template import ANNOTATIONS_TOOL, Template
+from splitter.model.template import ANNOTATIONS_TOOL, Function, Template
+from splitter.textfile import encode
 
 # Sections whose entries are copied where they are referenced (declarations, not things CloudFormation creates).
 DECLARATIONS = ("Parameters", "Conditions", "Mappings")
@@ -324,3 +327,43 @@ def _yaml_entry_start(text: str, key: Node) -> int:
         else:
             break
     return start
+
+
+# -- the functions and files of each project's template -------------------------------------------------------
+
+def owned_function_edits(template: Template, function: Function, handler: str | None) -> list[Edit]:
+    """The function as its project's generator writes it: `CodeUri` "." (the template sits in the project folder),
+    `Handler` naming the project's assembly, and the architecture written out where it was the default."""
+    text, fmt, props = template.source.text, template.format, function.properties
+    edits, inserted = [], []
+    code = props.get("CodeUri")
+    if code is not None:
+        edits.append(replace_scalar(code, ".", fmt))
+    else:
+        inserted.append(("CodeUri", base._scalar(".", fmt), None))
+    node = props.get("Handler")
+    if node is not None and handler is not None and function.handler != handler:
+        edits.append(replace_scalar(node, handler, fmt))
+    if function.architecture_origin == "default":
+        inserted.append(("Architectures",) + base._architectures_value(template, function.architecture))
+    anchor = "CodeUri" if "CodeUri" in props.value else "Handler"
+    for key, value, block in inserted:
+        edits.append(insert_key(text, props, key, value, fmt, after=anchor, yaml_block_value=block))
+    return base._merge_inserts(edits)
+
+
+def template_changes(split: TemplateSplit, projects: dict[str, base.FunctionProject], result: base.Plan) -> None:
+    template = split.template
+    source = template.source
+    first = True
+    for arch, project_template in split.projects.items():
+        fp = projects[arch]
+        path = fp.folder / template.path.name
+        data = encode(project_template.text, source.encoding, source.bom)
+        if split.retired and first:
+            result.changes.add(Move(result.rel(template.path), result.rel(path), source.raw, data,
+                                    f"the {arch} functions' template, owned by {fp.name}'s generator"))
+        else:
+            result.changes.add(Create(result.rel(path), data,
+                                      f"the {arch} functions' template, owned by {fp.name}'s generator"))
+        first = False
