@@ -79,6 +79,7 @@ class Layout:
     startups: list[TypeDecl]
     executable: bool
     assemblies: dict[str, str]                  # architecture -> the function project's assembly name
+    stale: list[Function] = field(default_factory=list)    # owned functions no [LambdaFunction] method generates
 
 
 # -- step -------------------------------------------------------------------------------------------------------------
@@ -137,12 +138,15 @@ def analyze(target: SplitTarget, projects: dict[str, base.FunctionProject]) -> L
     for placement in classes.values():
         _refuse_partial(placement.decl, source)
         if placement.whole is None:
+            _refuse_interface_functions(placement, source)
             _split_members(placement, [a for a in projects])
     startups = [t for cs in source.files for t in cs.types if "LambdaStartup" in t.attributes]
     assemblies = {arch: fp.name for arch, fp in projects.items()}
     if executable and target.project.own_properties.get("AssemblyName"):
         assemblies = {arch: target.project.own_properties["AssemblyName"] for arch in projects}
-    return Layout(list(classes.values()), startups, executable, assemblies)
+    matched = {id(f) for m in methods for f in m.functions}
+    stale = [f for u in target.units for f in u.functions if f.managed_by_annotations and id(f) not in matched]
+    return Layout(list(classes.values()), startups, executable, assemblies, stale)
 
 
 def _lambda_methods(source: SourceProject) -> list[LambdaMethod]:
@@ -215,14 +219,32 @@ def _refuse_partial(decl: TypeDecl, source: SourceProject) -> None:
                             decl.file.source.line_of(decl.start), hint="merge its parts into one file first")
 
 
+def _refuse_interface_functions(placement: ClassPlacement, source: SourceProject) -> None:
+    """A class split by architecture cannot keep implementing an interface of the project that declares
+    [LambdaFunction] methods of both architectures."""
+    bases = {b.split("<")[0].split(".")[-1] for b in placement.decl.bases}
+    for cs in source.files:
+        for decl in cs.all_types():
+            if decl.kind != "interface" or decl.name not in bases:
+                continue
+            declared = {n for m in decl.members for n in m.names}
+            archs = {m.architecture for m in placement.methods if m.name in declared}
+            if len(archs) > 1:
+                raise SplitterError(f"{placement.decl.full_name} implements {decl.name}, which declares "
+                                    "[LambdaFunction] methods of both architectures; neither copy could implement it",
+                                    cs.path, cs.source.line_of(decl.start),
+                                    hint=f"split {decl.name} by architecture, or drop it from the class, then run "
+                                         "again")
+
+
 def _split_members(placement: ClassPlacement, architectures: list[str]) -> None:
     """Each copy keeps its architecture's [LambdaFunction] methods and what they need, transitively; every
-    constructor (the generated handlers construct the class) and what it assigns; members no method needs go
-    into every copy so that nothing is lost."""
+    constructor (the generated handlers construct the class) and what it assigns; what may implement the class's
+    base list (overrides, interface members); members no method needs go into every copy so that nothing is lost."""
     members = placement.decl.members
     lambda_members = {m.member: m for m in placement.methods}
     plain = [m for m in members if m not in lambda_members]
-    always = [m for m in plain if m.kind in ("constructor", "destructor")]
+    always = [m for m in plain if m.kind in ("constructor", "destructor") or _may_implement(m, placement.decl)]
 
     def needs(member: MemberDecl) -> list[MemberDecl]:
         return [other for other in plain if other is not member and member.uses.intersection(other.names)]
@@ -254,10 +276,21 @@ def _split_members(placement: ClassPlacement, architectures: list[str]) -> None:
         placement.duplicated[member] = _why_duplicated(member, reasons.get(member, {}), always, orphans)
 
 
+def _may_implement(member: MemberDecl, decl: TypeDecl) -> bool:
+    """Overrides and interface implementations: a copy without them may not compile against the base list."""
+    if member.explicit_interface or "override" in member.modifiers or "abstract" in member.modifiers:
+        return True
+    visible = member.modifiers & {"public", "internal", "protected"}
+    return bool(decl.bases) and bool(visible) and not member.is_static and \
+        member.kind in ("method", "property", "event", "indexer")
+
+
 def _why_duplicated(member: MemberDecl, users: dict[str, list[str]], always: list[MemberDecl],
                     orphans: list[MemberDecl]) -> str:
     if member.kind in ("constructor", "destructor"):
         return "the generated handlers construct the class, so every copy keeps every constructor"
+    if member in always:
+        return "it may implement or override a member of the class's base list, which every copy keeps"
     if len(users) > 1:
         return "used by " + " and ".join(f"{', '.join(names)} ({arch})" for arch, names in users.items())
     if any(member.names and set(member.names) & c.assigns for c in always):
@@ -417,6 +450,11 @@ def _report(target: SplitTarget, projects: dict[str, base.FunctionProject], layo
                                                                         f"shared library (declared in "
                                                                         f"{cs.path.name} beside "
                                                                         f"{', '.join(leaving)})"))
+    for function in layout.stale:
+        decisions.append(base.Decision("note", function.logical_id, f"matches no [LambdaFunction] method: it goes "
+                                                                    f"to {projects[function.architecture].name}'s "
+                                                                    "template, whose generator deletes it at the "
+                                                                    "next build (delete it now if it is stale)"))
     unplaced = [m for c in layout.classes for m in c.methods if not m.functions]
     for method in unplaced:
         decisions.append(base.Decision("note", f"{method.owner.full_name}.{method.name}",

@@ -5,6 +5,7 @@ test project references; and what the split means for deployment, in the summary
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -182,6 +183,13 @@ def _report_deployment(target: SplitTarget, projects: dict[str, base.FunctionPro
                 "API mappings) at both.")
         else:
             lines.append(f"  {api} (the implicit API) is created anew in the {having[0]} stack: its URL changes.")
+    outputs = split.template.root.get("Outputs")
+    for name in sorted({o for t in split.projects.values() for o in t.outputs}):
+        export = outputs.path(name, "Export", "Name") if outputs is not None else None
+        shared = sum(name in t.outputs for t in split.projects.values()) > 1
+        if shared and export is not None and "AWS::StackName" not in json.dumps(export.plain()):
+            lines.append(f"  Output {name} is in both stacks and exports the same name: CloudFormation refuses the "
+                         "second stack until one export is renamed (include ${AWS::StackName}).")
     for arch, project_template in split.projects.items():
         for name in project_template.copied:
             lines.append(f"  {name} is owned by the generator and needed by both: each stack gets its own.")

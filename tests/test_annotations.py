@@ -221,6 +221,18 @@ def test_duplicated_members_are_reported_with_the_reason(tmp_path):
     assert "Limit" not in reasons
 
 
+def test_members_that_may_implement_the_base_list_stay_in_every_copy(tmp_path):
+    disposable = FUNCTIONS.replace("public class Functions\n", "public class Functions : IDisposable\n").replace(
+        "        public static string Unused()", "        public void Dispose()\n        {\n        }\n\n"
+        "        public override string ToString()\n        {\n            return Stamp(\"functions\");\n        }\n\n"
+        "        public static string Unused()")
+    _, layout = split_layout(shop(tmp_path, {"src/Shop/Functions.cs": disposable}))
+    for arch in ("x86_64", "arm64"):
+        assert {"Dispose", "ToString", "Stamp"} <= set(part_names(layout, arch))
+    reasons = {"/".join(m.names): why for m, why in layout.classes[0].duplicated.items()}
+    assert reasons["Dispose"].startswith("it may implement or override")
+
+
 def test_a_class_whose_functions_share_one_architecture_moves_whole(tmp_path):
     arm = USINGS + """
 namespace Shop
@@ -345,6 +357,20 @@ def test_outputs_follow_what_they_refer_to_and_an_implicit_api_exists_in_each_te
     assert list(x64["Outputs"]) == ["ApiURL", "PingRole"]
     assert list(arm64["Outputs"]) == ["ApiURL", "CountArn"]
     assert "Each new stack creates its own ServerlessHttpApi" in err
+
+
+def test_an_export_both_stacks_would_share_is_reported(tmp_path):
+    events = {"Events": {"RootGet": {"Type": "HttpApi", "Properties": {"Path": "/", "Method": "GET"}}}}
+    resources = (function("Ping", None, **events), function("Count", "arm64", **events), MIXED[2])
+    outputs = {"ApiURL": {"Value": {"Fn::Sub": "https://${ServerlessHttpApi}.execute-api.amazonaws.com/"},
+                          "Export": {"Name": "shop-api-url"}},
+               "ApiId": {"Value": {"Ref": "ServerlessHttpApi"},
+                         "Export": {"Name": {"Fn::Sub": "${AWS::StackName}-api-id"}}}}
+    root = shop(tmp_path, resources=resources, Outputs=outputs)
+    code, err = migrate(root)
+    assert code == 0, err
+    assert "Output ApiURL is in both stacks and exports the same name" in err
+    assert "Output ApiId" not in err
 
 
 def test_resources_the_generator_does_not_own_stay_and_the_original_still_deploys(tmp_path):
@@ -534,12 +560,31 @@ def test_an_output_that_needs_both_architectures_exits_2(tmp_path):
     assert "output Both refers to ShopFunctionsCountGenerated, ShopFunctionsPingGenerated" in err
 
 
+def test_an_owned_function_no_method_generates_is_kept_and_reported(tmp_path):
+    stale = function("Gone", None)
+    root = shop(tmp_path, resources=MIXED + (stale,))
+    code, err = migrate(root)
+    assert code == 0, err
+    assert "ShopFunctionsGoneGenerated" in json.loads((root / "src/Shop.X64/serverless.template").read_text())[
+        "Resources"]
+    assert "ShopFunctionsGoneGenerated matches no [LambdaFunction] method" in err
+
+
 def test_a_method_serving_both_architectures_exits_2(tmp_path):
     twin = ("PingArm", {**MIXED[0][1], "Properties": dict(MIXED[0][1]["Properties"], Architectures=["arm64"])})
     root = shop(tmp_path, resources=MIXED + (twin,))
     code, err = migrate(root)
     assert code == 2
     assert "Shop.Functions.Ping serves functions of both architectures" in err
+
+
+def test_an_interface_with_functions_of_both_architectures_exits_2(tmp_path):
+    contract = FUNCTIONS.replace("public class Functions\n", "public interface IShop\n    {\n        string Ping();\n"
+                                 "        int Count(int value);\n    }\n\n    public class Functions : IShop\n")
+    root = shop(tmp_path, {"src/Shop/Functions.cs": contract})
+    code, err = migrate(root)
+    assert code == 2
+    assert "Shop.Functions implements IShop, which declares [LambdaFunction] methods of both architectures" in err
 
 
 def test_an_image_function_of_the_project_exits_2(tmp_path):

@@ -61,6 +61,7 @@ class MemberDecl:
     end: int
     uses: set[str] = field(default_factory=set)       # every identifier inside it
     assigns: set[str] = field(default_factory=set)    # constructors: names assigned (`x = ...`, `this.x = ...`)
+    explicit_interface: bool = False                   # `void IFoo.Bar()`: implements an interface member
 
     @property
     def name(self) -> str:
@@ -95,6 +96,7 @@ class TypeDecl:
     nested: list["TypeDecl"] = field(default_factory=list)
     top_level: bool = True
     members: list[MemberDecl] = field(default_factory=list)    # every member, nested types included, in order
+    bases: list[str] = field(default_factory=list)             # the base list as written: base class, interfaces
 
     @property
     def is_partial(self) -> bool:
@@ -241,6 +243,9 @@ def _type(node, namespace: str, data: bytes, offsets: ByteOffsets, result: CsFil
         kind=TYPE_NODES[node.type], modifiers=_modifiers(node, data), attributes=_attributes(node, data),
         start=offsets.char(node.start_byte), end=offsets.char(node.end_byte), file=result,
         top_level=outer is None)
+    bases = next((c for c in node.named_children if c.type == "base_list"), None)
+    if bases is not None:
+        decl.bases = [_text(b, data) for b in bases.named_children]
     body = node.child_by_field_name("body")
     if body is not None:
         for member in body.named_children:
@@ -279,6 +284,7 @@ def _member(node, type_name: str, data: bytes, offsets: ByteOffsets) -> MemberDe
                         _modifiers(node, data), offsets.char(node.start_byte), offsets.char(node.end_byte))
     if kind == "constructor":
         member.assigns = _assigned_names(node, data)
+    member.explicit_interface = any(c.type == "explicit_interface_specifier" for c in node.named_children)
     return member
 
 
