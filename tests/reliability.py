@@ -126,6 +126,23 @@ def killed_run(fault_after: int, *args: str | Path) -> int | None:
     return os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
 
 
+def killed_apply(change_set: changes.ChangeSet, fault_after: int) -> int | None:
+    """Apply a planned change set in a forked child that the fault hook SIGKILLs after its Nth file operation: the
+    same kill points as a whole `migrate`, without loading and planning the solution again for each."""
+    pid = os.fork()
+    if pid == 0:
+        code = 70
+        try:
+            os.environ[changes.FAULT_ENV] = str(fault_after)
+            changes.file_operations = 0
+            change_set.apply()
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+
+
 def count_operations(*args: str | Path) -> tuple[Run, int]:
     """Run the CLI in-process and count the low-level file operations it made."""
     changes.file_operations = 0

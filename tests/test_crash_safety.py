@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from reliability import (KILLED, assert_one_clear_line, copy_case, count_operations, killed_run, leftovers,
-                         migrating_cases, run_cli, snapshot)
-from splitter.changes import FAULT_ENV, JOURNAL_NAME, TEMP_SUFFIX
+from reliability import (KILLED, assert_one_clear_line, copy_case, count_operations, killed_apply, killed_run,
+                         leftovers, migrating_cases, run_cli, snapshot)
+from splitter.changes import FAULT_ENV, JOURNAL_NAME, TEMP_SUFFIX, ChangeSet
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = migrating_cases()
@@ -69,14 +69,24 @@ def assert_no_half_written_file(state: dict, before: dict, after: dict) -> None:
         assert data in (before.get(path), after.get(path)), f"{path} is neither its old nor its new version"
 
 
+def planned_changes(case: str, tmp_path: Path) -> list:
+    """The change set `migrate` applies to the case, planned once."""
+    from splitter.load import load_migration
+    from splitter.plan import plan
+
+    model = load_migration(str(copy_case(case, tmp_path / "planned")), {})
+    return plan(model).changes.changes
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_a_migrate_killed_after_any_file_operation_loses_no_byte(case, tmp_path):
     before, after, total = expected_trees(case, tmp_path)
     assert total > 10, "the fault hook counted no file operations"
+    planned = planned_changes(case, tmp_path)
     outcomes: Counter[str] = Counter()
     for n in range(1, total + 1):
         work = copy_case(case, tmp_path / f"kill{n}")
-        assert killed_run(n, "migrate", work) == KILLED, f"fault {n} of {total} did not kill the run"
+        assert killed_apply(ChangeSet(work, planned), n) == KILLED, f"fault {n} of {total} did not kill the run"
         outcomes[settle(work, before, after, tmp_path / f"spare{n}")] += 1
         shutil.rmtree(tmp_path / f"kill{n}")
         shutil.rmtree(tmp_path / f"spare{n}", ignore_errors=True)
@@ -84,8 +94,20 @@ def test_a_migrate_killed_after_any_file_operation_loses_no_byte(case, tmp_path)
     assert outcomes["incomplete journal"] >= 1 and outcomes["journal"] >= total - 5, outcomes
     assert outcomes["result"] == 1, outcomes          # killed after the very last operation: removing the journal
     untouched = copy_case(case, tmp_path / "beyond")
-    assert killed_run(total + 1, "migrate", untouched) is None, "a fault past the last operation must not fire"
+    assert killed_apply(ChangeSet(untouched, planned), total + 1) is None, "a fault past the last operation fired"
     assert snapshot(untouched) == after
+
+
+def test_a_whole_migrate_killed_at_every_operation_loses_no_byte(tmp_path):
+    """The same kill points through the CLI (discovery, planning, the dirty-tree check, then the apply)."""
+    case = "mixed-json"
+    before, after, total = expected_trees(case, tmp_path)
+    for n in range(1, total + 1):
+        work = copy_case(case, tmp_path / f"kill{n}")
+        assert killed_run(n, "migrate", work) == KILLED, f"fault {n} of {total} did not kill the run"
+        settle(work, before, after, tmp_path / f"spare{n}")
+        shutil.rmtree(tmp_path / f"kill{n}")
+        shutil.rmtree(tmp_path / f"spare{n}", ignore_errors=True)
 
 
 @pytest.mark.parametrize("action", ["--resume", "--rollback"])

@@ -163,17 +163,22 @@ def test_a_yaml_alias_that_contains_itself_is_refused(solution):
     assert_refused(run_everything(root, outside), root, before, "template.yaml", "itself")
 
 
-@pytest.mark.parametrize("fmt", ["json", "yaml"])
-def test_nesting_a_hundred_thousand_levels_deep_is_a_one_line_error(solution, fmt):
-    if fmt == "json":
-        root, outside = solution()
-        template = root / "src/Orders/serverless.template"
-        template.write_text(template.read_text().replace('"Description": "Orders API and background workers."',
-                                                         '"Description": ' + "[" * 100_000 + "]" * 100_000))
-    else:
-        root, outside = yaml_case(solution, lambda text: "Deep: " + "[" * 100_000 + "]" * 100_000 + "\n" + text)
+def test_json_nested_a_hundred_thousand_levels_deep_is_a_one_line_error(solution):
+    root, outside = solution()
+    template = root / "src/Orders/serverless.template"
+    template.write_text(template.read_text().replace('"Description": "Orders API and background workers."',
+                                                     '"Description": ' + "[" * 100_000 + "]" * 100_000))
     before = snapshot(root)
-    assert_refused(run_everything(root, outside), root, before, "nested too deeply" if fmt == "json" else "YAML")
+    assert_refused(run_everything(root, outside), root, before, "serverless.template", "nested too deeply")
+
+
+def test_yaml_nested_thousands_of_levels_deep_is_a_one_line_error(solution):
+    root, outside = yaml_case(solution, lambda text: "Deep: " + "[" * 5_000 + "]" * 5_000 + "\n" + text)
+    before = snapshot(root)
+    with reads_recorded() as reads:
+        check = run_cli("check", root)    # migrate loads templates the same way; ruamel takes seconds to fail here
+    assert_one_clear_line(check, "template.yaml")
+    assert reads_outside(reads, root) == [] and snapshot(root) == before
 
 
 # -- size ------------------------------------------------------------------------------------------------------------

@@ -236,6 +236,9 @@ def load_solution(path: Path) -> Solution:
         raise SplitterError("not a Visual Studio solution file", path)
     for match in _SLN_PROJECT.finditer(source.text):
         include = match.group("path")
+        if "\x00" in include:
+            raise SplitterError("a project path holds a NUL character", path, source.line_of(match.start()),
+                                hint="fix or remove that Project line")
         projects.append(SolutionProject(match.group("name"), include, msbuild_path(path.parent, include),
                                         match.group("guid").upper(), match.group("type").upper()))
     return Solution(path, source, projects)
