@@ -316,6 +316,22 @@ def test_each_function_project_deploys_its_own_stack(tmp_path):
     assert not (root / "src/Shop/aws-lambda-tools-defaults.json").exists()
 
 
+def test_windows_line_endings_and_byte_order_marks_survive_the_split(tmp_path):
+    root = shop(tmp_path)
+    for path in root.rglob("*"):
+        if path.is_file():
+            path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    code, out, err = run_cli(["migrate", root, "--format", "json"])
+    assert code == 0, err
+    assert json.loads(out)["schema"] == "lambda-split/migrate/v1"
+    for rel in ("src/Shop.X64/serverless.template", "src/Shop.Arm64/serverless.template",
+                "src/Shop.Arm64/Functions.cs", "src/Shop/Shop.csproj", "src/Shop.Arm64/aws-lambda-tools-defaults.json"):
+        data = (root / rel).read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\n") == data.count(b"\r\n"), rel
+    arm64 = json.loads((root / "src/Shop.Arm64/serverless.template").read_text(encoding="utf-8-sig"))
+    assert list(arm64["Resources"]) == ["ShopFunctionsCountGenerated", "ShopFunctionsWhereGenerated"]
+
+
 def test_a_stack_name_comes_from_the_project_when_the_defaults_file_names_none(tmp_path):
     root = shop(tmp_path, {"src/Shop/aws-lambda-tools-defaults.json": defaults()})
     code, err = migrate(root)
