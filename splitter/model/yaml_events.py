@@ -8,6 +8,7 @@ from __future__ import annotations
 from splitter.model.nodes import MAX_NODES, Node, _block_end, _yaml_scalar
 
 MAX_DEPTH = 100                    # deeper documents go to ruamel, which decides as it always has
+MAX_COPIED = 10_000                # so do documents whose aliases expand to more nodes (ruamel refuses bombs fast)
 _LINE_BREAKS_11 = ("\x85", "\u2028", "\u2029")   # line breaks in YAML 1.1 (libyaml), not in 1.2 (ruamel)
 
 
@@ -39,6 +40,7 @@ class _Composer:
         self.text = text
         self.anchors: dict[str, tuple[Node, int]] = {}     # anchor: (node, how many nodes it expands to)
         self.count = 0
+        self.copied = 0
         self.tags: dict[str, str | None] = {}
         self.resolver = None
 
@@ -148,7 +150,8 @@ class _Composer:
         if anchor not in self.anchors:
             raise _Unusual                           # undefined, or an alias inside its own anchor
         node, size = self.anchors[anchor]
-        if self.count + size > MAX_NODES:
+        self.copied += size
+        if self.copied > MAX_COPIED:
             raise _Unusual                           # checked before copying: a bomb costs nothing here
         return self._copy(node), size
 
