@@ -27,8 +27,8 @@ COMMON = [b"", b"\x00", b"\xff\xfe", b"\xef\xbb\xbf", b"\r", b"\r\n", b"\t", b"\
 JSON = [b"{", b"}", b"[", b"]", b":", b",", b'"', b'{"Ref": "Arch"}', b'{"Fn::If": ["C", "x86_64", "arm64"]}',
         b'["x86_64", "arm64"]', b"[]", b"{}", b'"CodeUri": "../..",', b'"Handler": "A::B",', b"//", b"/*"]
 YAML = [b"!Ref ", b"!Sub ", b"!GetAtt ", b"!!python/object/apply:os.system ", b"!!binary ", b"&a ", b"*a", b"<<: *a",
-        b"- ", b": ", b"|\n", b">-\n", b"? ", b"---\n", b"...\n", b"{", b"}", b"[", b"]", b"'", b'"', b"#", b"%YAML 1.1\n",
-        b"\n  ", b"\n    CodeUri: ../../..\n", b"\n    Architectures: [x86_64, arm64]\n"]
+        b"- ", b": ", b"|\n", b">-\n", b"? ", b"---\n", b"...\n", b"{", b"}", b"[", b"]", b"'", b'"', b"#",
+        b"%YAML 1.1\n", b"\n  ", b"\n    CodeUri: ../../..\n", b"\n    Architectures: [x86_64, arm64]\n"]
 XML = [b"<", b">", b"</", b"/>", b"<!DOCTYPE x>", b'<!ENTITY e "x">', b"&e;", b"&amp;", b"<![CDATA[", b"]]>", b"<!--",
        b"-->", b'Include="', b'Condition="', b'<ProjectReference Include="..\\..\\..\\x.csproj" />',
        b'<Compile Remove="**" />', b"<AssemblyName>", b"</AssemblyName>", b"<?xml version='1.0'?>",
