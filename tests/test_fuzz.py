@@ -163,9 +163,7 @@ def test_mutated_real_templates_never_crash_check_or_migrate(tmp_path):
 @pytest.mark.parametrize("name", ["serverless.template", "template.yaml", "x.csproj", "x.sln"])
 def test_the_mutator_is_deterministic_and_changes_its_input(name):
     data = (FIXTURES / "shared-handler-yaml/before/template.yaml").read_bytes()
-    first = [mutate(data, name, random.Random(7)) for _ in range(1)]
-    again = [mutate(data, name, random.Random(7)) for _ in range(1)]
-    assert first == again
+    assert mutate(data, name, random.Random(7)) == mutate(data, name, random.Random(7))
     changed = sum(mutate(data, name, random.Random(seed))[0] != data for seed in range(50))
     assert changed >= 45
 
