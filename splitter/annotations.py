@@ -111,9 +111,11 @@ def _refuse_unsupported(target: SplitTarget) -> None:
                                     "lambda-split splits Zip functions only", function.template_path, function.line,
                                     hint="split the project by hand, or make the function a Zip function first")
     for reference in project.project_references:
-        if (reference.element.get("OutputItemType") or "").lower() == "analyzer":
-            raise SplitterError(f"the project runs a source generator from a project reference ({reference.include}); "
-                                "lambda-split moves only the Amazon.Lambda.Annotations package", project.path,
+        if (reference.element.get("OutputItemType") or "").lower() == "analyzer" and \
+                "annotations" in reference.path.name.lower():
+            raise SplitterError(f"the project runs the Annotations generator from a project reference "
+                                f"({reference.include}); lambda-split moves only the Amazon.Lambda.Annotations "
+                                "package", project.path,
                                 hint="reference the Amazon.Lambda.Annotations package, or split by hand")
     templates = {f.template_path for u in target.units for f in u.functions if f.managed_by_annotations}
     if len(templates) > 1:
