@@ -28,7 +28,10 @@ GENERATED = re.compile(r"^(?P<type>.+)_(?P<method>[A-Za-z_][A-Za-z0-9_]*)_Genera
 
 
 def is_annotations_project(target: SplitTarget) -> bool:
-    """The package, a resource the generator owns, or a handler in the generator's `_Generated` form."""
+    """The package, a resource the generator owns, or a handler in the generator's `_Generated` form; built from
+    SAM templates (a CDK app or serverless.yml deploys the generated handlers as plain ones)."""
+    if any(getattr(unit, "source", "sam") != "sam" for unit in target.units):
+        return False
     if target.project.has_package(PACKAGE):
         return True
     functions = [f for unit in target.units for f in unit.functions]
