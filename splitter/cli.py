@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from splitter import __version__
+from splitter import __version__, progress
 from splitter.errors import SplitterError
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -119,7 +119,8 @@ def verify(paths: tuple[str, ...], arch: str | None, configuration: str, strict:
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: never a traceback for the user, one line and exit 2 instead."""
     try:
-        cli.main(args=argv, prog_name="lambda-split", standalone_mode=False)
+        with progress.cleared():
+            cli.main(args=argv, prog_name="lambda-split", standalone_mode=False)
     except SplitterError as error:
         click.echo(f"lambda-split: error: {error}", err=True)
         sys.exit(EXIT_USAGE)

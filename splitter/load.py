@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
+from splitter import progress
 from splitter.analysis import Analysis, BuildUnit, ProjectCache, analyze
 from splitter.discover import DEFAULTS_FILE, SKIP_DIRS, SOLUTION_SUFFIXES, Workspace, discover
 from splitter.errors import SplitterError
@@ -105,7 +106,8 @@ def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
         key = project_path.resolve()
         if key not in sources:
             project = projects.get(key)
-            sources[key] = SourceProject(project, [parse_file(p) for p in _compile_items(project, cs_files)])
+            items = progress.each(_compile_items(project, cs_files), f"reading the C# of {project.name}")
+            sources[key] = SourceProject(project, [parse_file(p) for p in items])
         return sources[key]
 
     for project_path, units in to_split.items():
