@@ -1,0 +1,273 @@
+"""CDK apps and Serverless Framework services in `check` and `migrate`: which files declare the functions (cdk.json's
+`app` command names a Python or C# program; serverless.yml is its own), and those functions grouped into build units
+the way the CDK (one asset per path and bundling command) and the framework (one artifact) build them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from splitter.analysis import Analysis, BuildUnit, Finding, ProjectCache
+from splitter.discover import DEFAULTS_FILE, SKIP_DIRS, Workspace, read_defaults
+from splitter.errors import SplitterError
+from splitter.model.app import (ARCHITECTURES, AppDocument, AppFunction, Bundling, Undecided, project_folder_of,
+                                resolve)
+from splitter.model.serverless_framework import FILE_NAMES as SERVERLESS_FILES, load_service
+from splitter.textfile import read_text
+
+CDK_FILE = "cdk.json"
+APP_FILES = (CDK_FILE, *SERVERLESS_FILES)
+SKIP_SOURCE_DIRS = SKIP_DIRS | {"__pycache__", "venv", "env", "site-packages", "tests", "test"}
+
+
+def is_app_file(path: Path) -> bool:
+    return path.name in APP_FILES
+
+
+# -- loading -----------------------------------------------------------------------------------------------------------
+
+def load_app(path: Path) -> tuple[list[AppDocument], list[Finding]]:
+    """The documents of one app (cdk.json or serverless.yml) that declare functions, and what could not be read."""
+    if path.name in SERVERLESS_FILES:
+        return [load_service(path)], []
+    return _load_cdk(path)
+
+
+def _load_cdk(path: Path) -> tuple[list[AppDocument], list[Finding]]:
+    try:
+        settings = json.loads(read_text(path).text)
+    except json.JSONDecodeError as error:
+        raise SplitterError(f"not valid JSON: {error.msg}", path, error.lineno, hint="`cdk synth` would fail too") \
+            from None
+    command = settings.get("app") if isinstance(settings, dict) else None
+    if not isinstance(command, str) or not command.strip():
+        return [], [Finding("cdk-app", "cdk.json has no \"app\" command; lambda-split cannot tell which program "
+                                       "defines the stacks", path)]
+    folder = path.parent
+    language, sources = _cdk_sources(folder, command)
+    if language is None:
+        return [], [Finding("cdk-app", f"the CDK app runs `{command}`; lambda-split reads CDK apps written in "
+                                       "Python or C# only, so its functions are not checked", path)]
+    if language == "python":
+        from splitter.model import cdk_python as loader      # libcst is imported only for Python apps
+    else:
+        from splitter.model import cdk_csharp as loader
+    documents = []
+    for source in sources:
+        text = read_text(source).text
+        if loader.mentions_functions(text):
+            document = loader.load_stack(source, folder, path)
+            if document.functions or document.undecided:
+                documents.append(document)
+    if not documents:           # an app without Lambda functions: nothing to build, which `check` says
+        documents.append(AppDocument(path=path, source=read_text(path), base=folder,
+                                     source_kind=f"cdk-{language}", literal=str, app=path))
+    return documents, []
+
+
+def _cdk_sources(folder: Path, command: str) -> tuple[str | None, list[Path]]:
+    """(language, source files) of the program a cdk.json `app` command runs."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        words = command.split()
+    if any(w.endswith(".py") or re.search(r"(^|/)python[\d.]*$", w) for w in words):
+        return "python", _files(folder, ".py")
+    if any(re.search(r"(^|/)dotnet(\.exe)?$", w) for w in words):
+        project = next((words[i + 1] for i, w in enumerate(words[:-1]) if w in ("--project", "-p")), None)
+        if project is not None:
+            target = (folder / project)
+            target = target.parent if target.suffix.lower() in (".csproj", ".fsproj") else target
+            if target.is_dir():
+                return "csharp", _files(target, ".cs")
+        return "csharp", _files(folder, ".cs")
+    return None, []
+
+
+def _files(top: Path, suffix: str) -> list[Path]:
+    found = []
+    for folder, dirs, files in os.walk(top, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_SOURCE_DIRS and not d.startswith(".")
+                         and not Path(folder, d, "pyvenv.cfg").exists())
+        found.extend(Path(folder, f) for f in sorted(files) if f.endswith(suffix))
+    return found
+
+
+# -- build units -------------------------------------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class AppBuildUnit(BuildUnit):
+    """The functions one CDK asset (path plus bundling) or one serverless artifact serves."""
+    source: str = "cdk-python"
+    bundling: Bundling | None = None
+    undecided: list[tuple[Undecided, Path | None]] = field(default_factory=list)   # the app's, with their projects
+
+    @property
+    def build_architecture(self) -> str | None:
+        """The architecture the build is for, when the app says it: a DotNetFunction's own, a bundling command's
+        `-r`/`--function-architecture`, or `dotnet lambda package`'s function-architecture default."""
+        first = self.functions[0]
+        if first.asset_kind == "project-dir":
+            return first.architecture
+        if self.bundling is None:
+            return None
+        fixed = self.bundling.architectures
+        if len(fixed) == 1:
+            return next(iter(fixed))
+        if self.bundling.packages_with_lambda_tools and not fixed:
+            return _defaults_architecture(self.target) or "x86_64"
+        return None
+
+    @property
+    def built_as(self) -> str:
+        return self.build_architecture or self.functions[0].architecture
+
+    def retarget(self, folders: dict[str, Path], new_handler, root: Path):
+        from splitter.retarget import retarget_unit
+        return retarget_unit(self, folders, new_handler, root)
+
+
+def _defaults_architecture(folder: Path) -> str | None:
+    try:
+        value = read_defaults(folder / DEFAULTS_FILE).get("function-architecture") \
+            if (folder / DEFAULTS_FILE).is_file() else None
+    except SplitterError:
+        return None
+    return value if value in ARCHITECTURES else None
+
+
+def add_apps(workspace: Workspace, analysis: Analysis, projects: ProjectCache) -> None:
+    """Load every app the workspace found and group its functions into `analysis.units`."""
+    seen: set[Path] = set()
+    for path in workspace.apps:
+        try:
+            documents, findings = load_app(path)
+        except SplitterError as error:
+            analysis.errors.append(error)
+            continue
+        analysis.warnings.extend(findings)
+        documents = [d for d in documents if d.path.resolve() not in seen]
+        seen.update(d.path.resolve() for d in documents)
+        analysis.apps.extend(documents)
+        _group(documents, analysis, projects)
+
+
+def _group(documents: list[AppDocument], analysis: Analysis, projects: ProjectCache) -> None:
+    """One app's functions as build units: one per asset path and bundling command (the CDK hashes both into one
+    asset), per artifact for serverless.yml; DotNetFunction builds per function, for its own architecture."""
+    units: dict[tuple, AppBuildUnit] = {}
+    undecided: list[tuple[Undecided, Path | None]] = []
+    for document in documents:
+        for entry in document.undecided:
+            analysis.warnings.append(Finding("cannot-decide", str(entry), entry.path, entry.line))
+            folder = project_folder_of(document.base, entry.asset)[0] if entry.asset else None
+            undecided.append((entry, folder))
+    for document in documents:
+        for function in document.functions:
+            if not function.is_zip:
+                analysis.image_functions.append(function)
+            elif function.code_uri is None:
+                analysis.remote_functions.append(function)
+            else:
+                unit = _unit_for(function, document, units, analysis, projects)
+                if unit is not None:
+                    unit.functions.append(function)
+    for unit in units.values():
+        unit.undecided = undecided
+        analysis.units.append(unit)
+        _warn_bundling_runtime(unit, analysis)
+
+
+def _unit_for(function: AppFunction, document: AppDocument, units: dict, analysis: Analysis,
+              projects: ProjectCache) -> AppBuildUnit | None:
+    target = resolve(document.base, function.code_uri)
+    bundling = function.bundling
+    key = (str(target), bundling.key if bundling else None,
+           function.architecture if function.asset_kind == "project-dir" else None)
+    if key in units:
+        return units[key]
+    if function.asset_kind == "service-folder":
+        kind, project = "folder", None
+    else:
+        folder, found = project_folder_of(document.base, function.code_uri)
+        if len(found) > 1:
+            names = ", ".join(p.name for p in found)
+            analysis.warnings.append(Finding("cannot-decide", str(Undecided(
+                function.logical_id, function.template_path, function.line,
+                f"its asset {function.code_uri!r} lies in {analysis.workspace.relative(folder)}, which holds "
+                f"{len(found)} project files ({names}), so lambda-split cannot tell which one it is built from")),
+                function.template_path, function.line))
+            return None
+        try:
+            project = projects.get(found[0]) if found else None
+        except SplitterError as error:
+            analysis.errors.append(error)
+            return None
+        archive = target.suffix.lower() in (".zip", ".jar") or target.is_file()
+        kind = "project" if project is not None else ("archive" if archive else "folder")
+    unit = AppBuildUnit(template=document, code_uri=function.code_uri, target=target, kind=kind, project=project,
+                        source=document.source_kind, bundling=bundling)
+    units[key] = unit
+    return unit
+
+
+def _warn_bundling_runtime(unit: AppBuildUnit, analysis: Analysis) -> None:
+    for function in unit.functions:
+        bundling = function.bundling
+        fixed = bundling.architectures if bundling is not None else set()
+        if len(fixed) == 1 and function.architecture not in fixed:
+            built = next(iter(fixed))
+            analysis.warnings.append(Finding(
+                "bundling-runtime",
+                f"{function.logical_id} runs on {function.architecture}, but its bundling command builds for "
+                f"{built}: `{_short(bundling.text)}`", function.template_path, bundling.line))
+
+
+def _short(text: str | None, limit: int = 100) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+# -- check output ------------------------------------------------------------------------------------------------------
+
+def describe(unit: AppBuildUnit) -> str:
+    what = "artifact" if unit.source == "serverless" else "asset"
+    text = f"{what} {unit.code_uri!r}"
+    if unit.bundling is not None and unit.bundling.text:
+        text += f" bundled with `{_short(unit.bundling.text, 60)}`"
+    return text
+
+
+def hazard_lines(unit: AppBuildUnit, workspace: Workspace) -> list[str]:
+    built = unit.build_architecture
+    project = workspace.display(unit.project.path)
+    lines = [f"{workspace.display(unit.template.path)}: the {describe(unit)} is one build of {project}, used by "
+             "functions of both architectures"]
+    for arch in unit.architectures:
+        names = ", ".join(f"{f.logical_id} ({workspace.display(f.template_path)}:{f.line})"
+                          for f in unit.by_architecture[arch])
+        marker = "  <- would fail" if built is not None and arch != built else ""
+        lines.append(f"  {arch:<7} {names}{marker}")
+    crash = "with BadImageFormatException" if unit.ready_to_run else "to load native libraries"
+    if built is not None:
+        failing = ", ".join(f.logical_id for f in unit.failing)
+        lines.append(f"  it is built for {built} only, so {failing} would fail {crash}")
+    else:
+        lines.append(f"  one build has one runtime: whichever it is published for, the functions of the other "
+                     f"architecture fail {crash}")
+    return lines
+
+
+def unit_json(unit: AppBuildUnit) -> dict:
+    return {"bundling": unit.bundling.text if unit.bundling is not None else None,
+            "build_architecture": unit.build_architecture}
+
+
+def app_json(document: AppDocument, workspace: Workspace) -> dict:
+    return {"path": workspace.relative(document.path), "source": document.source_kind,
+            "app": workspace.relative(document.app) if document.app else None}
