@@ -17,6 +17,7 @@ from splitter.textfile import read_text
 
 DEFAULTS_FILE = "aws-lambda-tools-defaults.json"
 TEMPLATE_NAMES = ("serverless.template", "template.yaml", "template.yml", "template.json")
+APP_NAMES = ("cdk.json", "serverless.yml", "serverless.yaml")   # CDK apps and Serverless Framework services
 SKIP_DIRS = {"bin", "obj", ".git", "node_modules", ".aws-sam", ".vs", ".idea", "cdk.out", ".venv"}
 SOLUTION_SUFFIXES = (".sln", ".slnx")
 FOLDER_FILE_SUFFIXES = (".sln", ".slnx", ".csproj", ".fsproj", ".vbproj")
@@ -30,6 +31,7 @@ class Workspace:
     solutions: list[Path] = field(default_factory=list)
     defaults: list[Path] = field(default_factory=list)
     stale_defaults: list[tuple[Path, str]] = field(default_factory=list)   # (defaults file, missing template)
+    apps: list[Path] = field(default_factory=list)     # cdk.json and serverless.yml files (splitter/apps.py)
 
     def display(self, path: Path) -> str:
         """A path as the user should read it: relative to the current folder when below it."""
@@ -117,6 +119,10 @@ def discover(path: str | Path) -> Workspace:
     resolved = given.resolve()
     if resolved.is_file() and (resolved.name == DEFAULTS_FILE or resolved.suffix.lower() in FOLDER_FILE_SUFFIXES):
         resolved = resolved.parent         # a solution, project or defaults file stands for its folder
+    if resolved.is_file() and resolved.name in APP_NAMES:
+        workspace = Workspace(root=resolved.parent, apps=[resolved], explicit=True)
+        _collect_solution_files(workspace, resolved.parent)
+        return workspace
     if resolved.is_file():
         workspace = Workspace(root=resolved.parent, templates=[resolved], explicit=True)
         _collect_solution_files(workspace, resolved.parent)
@@ -131,13 +137,28 @@ def discover(path: str | Path) -> Workspace:
             found = template_in_folder(folder, workspace.stale_defaults)
             if found is not None and found not in templates:
                 templates.append(found)
+        workspace.apps.extend(folder / name for name in APP_NAMES if name in files)
     if not templates and workspace.stale_defaults:
         defaults, named = workspace.stale_defaults[0]
         raise SplitterError(f"names the template {named!r}, which does not exist", defaults,
                             hint="fix the \"template\" setting, or give the folder holding the template")
     workspace.templates = templates
+    if not templates and not workspace.apps:
+        workspace.apps = _apps_above(resolved)
     workspace.solutions.sort()
     return workspace
+
+
+def _apps_above(folder: Path) -> list[Path]:
+    """A CDK app or serverless.yml usually sits above the .NET projects: from a project folder, look up to the top
+    of the git repository (never above one, and nowhere outside a repository)."""
+    if not any((p / ".git").exists() for p in (folder, *folder.parents)):
+        return []
+    for current in (folder, *folder.parents):
+        found = [current / name for name in APP_NAMES if (current / name).is_file()] if current != folder else []
+        if found or (current / ".git").exists():
+            return found
+    return []
 
 
 def _collect_solution_files(workspace: Workspace, folder: Path) -> None:
