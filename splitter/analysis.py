@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
+from typing import ClassVar
 
 from splitter.discover import DEFAULTS_FILE, Workspace, read_defaults
 from splitter.errors import SplitterError
@@ -37,6 +38,7 @@ class BuildUnit:
     kind: str                                  # "project", "folder" (zipped as-is) or "archive" (a prebuilt zip)
     project: Project | None
     functions: list[Function] = field(default_factory=list)
+    source: ClassVar[str] = "sam"              # where it is declared; splitter/apps.py adds the CDK and serverless
 
     @property
     def built_as(self) -> str:
@@ -71,6 +73,7 @@ class BuildUnit:
 class Analysis:
     workspace: Workspace
     templates: list[Template] = field(default_factory=list)
+    apps: list = field(default_factory=list)    # CDK stack files and serverless.yml (splitter/apps.py)
     units: list[BuildUnit] = field(default_factory=list)
     image_functions: list[Function] = field(default_factory=list)
     remote_functions: list[Function] = field(default_factory=list)
@@ -124,10 +127,14 @@ def analyze(workspace: Workspace, parameters: dict[str, str] | None = None,
             continue
         analysis.templates.append(template)
         _units_of(template, analysis, projects)
-    if not analysis.templates and not analysis.errors:
+    if workspace.apps:
+        from splitter.apps import add_apps     # CDK apps and serverless.yml; that module builds on this one
+        add_apps(workspace, analysis, projects)
+    if not analysis.templates and not analysis.apps and not analysis.errors:
         analysis.errors.append(SplitterError(
             "no CloudFormation template found (serverless.template, template.yaml, template.yml, template.json, "
-            "or the one aws-lambda-tools-defaults.json names)", workspace.root,
+            "or the one aws-lambda-tools-defaults.json names), nor a CDK app (cdk.json) or serverless.yml",
+            workspace.root,
             hint="give the path of your template or of the folder holding it"))
         return analysis
     _warn_spellings(analysis)
