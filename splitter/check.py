@@ -2,16 +2,21 @@
 
 JSON schema `lambda-split/check/v1` (stable; fields are only ever added):
   {"schema", "root", "templates": [path], "hazard": bool,
+   "apps": [{"path", "source": "cdk-python"|"cdk-csharp"|"serverless", "app": cdk.json or serverless.yml path}],
    "units": [{"template", "code_uri", "kind": "project"|"folder"|"archive", "project": path|null,
               "functions": {"x86_64": [logical id], "arm64": [...]}, "built_as", "failing": [logical id],
-              "ready_to_run": bool, "hazard": bool}],
+              "ready_to_run": bool, "hazard": bool, "source": "sam"|"cdk-python"|"cdk-csharp"|"serverless",
+              and for app units "bundling": command|null, "build_architecture": arch|null}],
    "image_functions": [{"template", "logical_id", "architecture"}],
    "warnings": [{"code", "message", "path", "line"}],
    "errors": [{"path", "line", "message", "hint"}]}
 Warning codes: "codeuri-spelling" (two CodeUri strings, one project), "runtime-identifier" (the csproj pins the
 other CPU), "shared-artifact" (a prebuilt folder or zip deployed to both), "ref-architecture" (a Ref the AWS
 tooling cannot evaluate, so it builds for another CPU), "missing-output" (CodeUri names prebuilt output, such as
-bin/.../publish or a .zip, absent until built). Image functions' "architecture" is null when unknown.
+bin/.../publish or a .zip, absent until built), and for CDK apps and serverless.yml "cannot-decide" (a function
+whose values lambda-split cannot follow: named with file and line, and left alone), "bundling-runtime" (a bundling
+command fixes the other CPU's runtime), "cdk-app" (a cdk.json whose program lambda-split cannot read).
+Image functions' "architecture" is null when unknown.
 Paths are relative to "root" (the folder checked). Exit codes: 0 no hazard, 1 hazard, 2 bad input.
 """
 
@@ -21,6 +26,7 @@ import json
 
 import click
 
+from splitter import apps
 from splitter.analysis import Analysis, BuildUnit, analyze
 from splitter.discover import discover
 
@@ -47,6 +53,7 @@ def to_json(analysis: Analysis) -> dict:
         "schema": SCHEMA,
         "root": str(ws.root),
         "templates": [ws.relative(t.path) for t in analysis.templates],
+        "apps": [apps.app_json(document, ws) for document in analysis.apps],
         "hazard": bool(analysis.hazards),
         "units": [_unit_json(unit, analysis) for unit in analysis.units],
         "image_functions": [{"template": ws.relative(f.template_path), "logical_id": f.logical_id,
@@ -68,6 +75,8 @@ def _unit_json(unit: BuildUnit, analysis: Analysis) -> dict:
         "failing": [f.logical_id for f in unit.failing],
         "ready_to_run": unit.ready_to_run,
         "hazard": unit.is_hazard,
+        "source": unit.source,
+        **(apps.unit_json(unit) if unit.source != "sam" else {}),
     }
 
 
@@ -76,6 +85,9 @@ def print_text(analysis: Analysis) -> None:
     for error in analysis.errors:
         click.echo(f"lambda-split: error: {error}", err=True)
     for unit in analysis.hazards:
+        if unit.source != "sam":
+            click.echo("\n".join(apps.hazard_lines(unit, ws)))
+            continue
         project = ws.display(unit.project.path)
         click.echo(f"{ws.display(unit.template.path)}: CodeUri {unit.code_uri!r} builds {project} once, "
                    f"for {unit.built_as} (the architecture of {unit.functions[0].logical_id}, its first function)")
@@ -108,8 +120,15 @@ def print_text(analysis: Analysis) -> None:
     else:
         functions = sum(len(u.functions) for u in analysis.units)
         click.echo(f"No hazard: {len(analysis.units)} build unit{'s' if len(analysis.units) != 1 else ''} "
-                   f"({functions} function{'s' if functions != 1 else ''}) in {len(analysis.templates)} "
-                   f"template{'s' if len(analysis.templates) != 1 else ''}, each built for one architecture.")
+                   f"({functions} function{'s' if functions != 1 else ''}) in {_definitions(analysis)}, "
+                   "each built for one architecture.")
+
+
+def _definitions(analysis: Analysis) -> str:
+    counts = [(len(analysis.templates), "template"), (len(analysis.apps), "app file")]
+    shown = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in counts if n or (word == "template" and
+                                                                               not analysis.apps)]
+    return " and ".join(shown)
 
 
 def _image_line(analysis: Analysis, shown: int = 10) -> str:

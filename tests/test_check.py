@@ -98,7 +98,8 @@ def test_mixed_project_json_reports_the_unit(tmp_path, make_tree):
     assert unit == {"template": "src/A/serverless.template", "code_uri": ".", "kind": "project",
                     "project": "src/A/A.csproj", "functions": {"x86_64": ["First", "Second"],
                                                                "arm64": ["Third", "Fourth"]},
-                    "built_as": "x86_64", "failing": ["Third", "Fourth"], "ready_to_run": True, "hazard": True}
+                    "built_as": "x86_64", "failing": ["Third", "Fourth"], "ready_to_run": True, "hazard": True,
+                    "source": "sam"}
 
 
 def test_the_unit_is_built_for_its_first_function_in_template_order(tmp_path, make_tree):
@@ -493,10 +494,11 @@ def test_json_schema_is_stable(tmp_path, make_tree):
                                                                "Properties": {"PackageType": "Image"}}})})
     code, report, err = check_json(tmp_path)
     assert code == 1 and err == ""
-    assert set(report) == {"schema", "root", "templates", "hazard", "units", "image_functions", "warnings", "errors"}
+    assert set(report) == {"schema", "root", "templates", "apps", "hazard", "units", "image_functions", "warnings",
+                           "errors"}
     assert report["schema"] == "lambda-split/check/v1"
     assert set(report["units"][0]) == {"template", "code_uri", "kind", "project", "functions", "built_as", "failing",
-                                       "ready_to_run", "hazard"}
+                                       "ready_to_run", "hazard", "source"}
     assert set(report["image_functions"][0]) == {"template", "logical_id", "architecture"}
 
 
