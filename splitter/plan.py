@@ -120,7 +120,7 @@ def plan(model: MigrationModel, options: Options = Options()) -> Plan:
             _create_projects(target, projects, result, root, reference_style)
             _edit_library(target, projects, result, root)
             _edit_tests(target, projects, result, root)
-            for template, edits in _template_edits(target, projects):
+            for template, edits in _template_edits(target, projects, result):
                 template_edits.setdefault(id(template), (template, []))[1].extend(edits)
         for solution in model.solutions:
             entry = next((p for p in solution.projects if p.path.resolve() == target.project.path.resolve()), None)
@@ -412,7 +412,7 @@ def _defaults_file(target: SplitTarget, fp: FunctionProject, result: Plan) -> Cr
     templates = sorted({_rel(f.template_path, fp.folder) for f in fp.functions})
     settings.append(("Information", [
         f"This project builds the {fp.architecture} functions of {', '.join(templates)}.",
-        "Deploy the whole stack from the template's folder with `dotnet lambda deploy-serverless`.",
+        fp.functions[0].deploy_instruction,
     ]))
     if original is not None:
         source, data = original
@@ -503,16 +503,30 @@ def _edit_tests(target: SplitTarget, projects: dict[str, FunctionProject], resul
 
 # -- template ------------------------------------------------------------------------------------------------------------
 
-def _template_edits(target: SplitTarget, projects: dict[str, FunctionProject]):
+def _template_edits(target: SplitTarget, projects: dict[str, FunctionProject], result: Plan):
     moved_to = {decl.full_name: fp for fp in projects.values() for decl in fp.moved}
     per_template: dict[int, tuple[Template, list[Edit]]] = {}
     for unit in target.units:
+        if unit.source != "sam":        # a CDK app or serverless.yml: splitter/retarget.py edits its own files
+            edited, decisions = unit.retarget({arch: fp.folder for arch, fp in projects.items()},
+                                              lambda function: _moved_handler(function, moved_to), result.root)
+            for document, edits in edited:
+                per_template.setdefault(id(document), (document, []))[1].extend(edits)
+            result.decisions.extend(d for d in decisions if d not in result.decisions)
+            continue
         template = unit.template
         edits = per_template.setdefault(id(template), (template, []))[1]
         for function in unit.functions:
             fp = projects[function.architecture]
             edits.extend(_function_edits(template, function, fp, moved_to, unit.code_uri))
     return list(per_template.values())
+
+
+def _moved_handler(function: Function, moved_to: dict[str, FunctionProject]) -> str | None:
+    """The function's handler with the assembly of the project its type moved to; None if the type stayed."""
+    ref = HandlerRef.parse(function.handler)
+    target_fp = moved_to.get(_top_level_name(ref, moved_to)) if ref else None
+    return ref.with_assembly(target_fp.name, function.handler) if target_fp is not None else None
 
 
 def code_uri_for(template: Template, folder: Path, original: str) -> str:

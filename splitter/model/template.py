@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from splitter.errors import SplitterError
 from splitter.model.nodes import Node, intrinsic, parse_json, parse_yaml
@@ -35,6 +36,8 @@ class Function:
     node: Node                              # the resource
     properties: Node | None
     managed_by_annotations: bool = False
+    deploy_instruction: ClassVar[str] = "Deploy the whole stack from the template's folder with " \
+        "`dotnet lambda deploy-serverless`."
 
     @property
     def is_zip(self) -> bool:
