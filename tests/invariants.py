@@ -49,7 +49,7 @@ def functions_by_id(root: Path) -> dict[str, tuple[str, str | None, str | None]]
     analysis = analyze(workspace)
     assert not analysis.errors, [str(e) for e in analysis.errors]
     result = {}
-    for template in analysis.templates:
+    for template in [*analysis.templates, *analysis.apps]:      # apps: CDK stack files and serverless.yml
         for function in template.functions:
             key = f"{workspace.relative(template.path)}#{function.logical_id}"
             result[key] = (function.architecture, function.code_uri, function.handler)
@@ -185,7 +185,8 @@ def _generator_template(folder: Path) -> Path:
 
 
 _TEMPLATE_KEYS = re.compile(r'"?(CodeUri|Handler|Architectures|S3Key|Code)"?\s*:|^\s*-\s*"?(x86_64|arm64)"?\s*$|'
-                            r'^\s*"(x86_64|arm64)"\s*,?\s*$|^\s*[\]\[],?\s*$')
+                            r'^\s*"(x86_64|arm64)"\s*,?\s*$|^\s*[\]\[],?\s*$|'
+                            r'^\s*(handler|package|artifact):')     # serverless.yml: a function's own artifact
 
 
 def assert_only_intended_template_lines(before: bytes, after: bytes, name: str) -> None:

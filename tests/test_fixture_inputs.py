@@ -36,15 +36,16 @@ def test_before_tree_compiles_with_mcs(case, mcs):  # noqa: F811
 @pytest.mark.parametrize("case", CASES)
 def test_every_local_handler_names_a_method_in_its_project(case):
     checked = 0
-    for template in _templates(FIXTURES / case / "before"):
-        for name, folder, handler in _local_functions(template):
-            project = _single_csproj(folder)
-            assembly, _, member = handler.partition("::")
-            assert assembly == project.stem, f"{template}: {name} names assembly {assembly}"
-            # Amazon.Lambda.Annotations: Ns.Class_Method_Generated::Method is generated from Ns.Class::Method.
-            member = re.sub(r"^(.+)_(\w+)_Generated::\2$", r"\1::\2", member)
-            assert member in _methods(folder), f"{template}: {name} handler {handler} not found in {folder}"
-            checked += 1
+    root = FIXTURES / case / "before"
+    sam = [(template, *function) for template in _templates(root) for function in _local_functions(template)]
+    for template, name, folder, handler in sam + _app_functions(root):
+        project = _single_csproj(folder)
+        assembly, _, member = handler.partition("::")
+        assert assembly == project.stem, f"{template}: {name} names assembly {assembly}"
+        # Amazon.Lambda.Annotations: Ns.Class_Method_Generated::Method is generated from Ns.Class::Method.
+        member = re.sub(r"^(.+)_(\w+)_Generated::\2$", r"\1::\2", member)
+        assert member in _methods(folder), f"{template}: {name} handler {handler} not found in {folder}"
+        checked += 1
     assert checked >= 3
 
 
@@ -99,6 +100,15 @@ def _local_functions(template: Path):
             code, handler = props.get("CodeUri", globals_.get("CodeUri")) or ".", props["Handler"]
         if isinstance(code, str) and not code.startswith("s3://"):
             yield name, (template.parent / code).resolve(), handler
+
+
+def _app_functions(root: Path) -> list[tuple[Path, str, Path, str]]:
+    """(declaring file, function, project folder, handler) of each function a CDK app or serverless.yml builds from a
+    project, read with lambda-split's loaders (a CDK app has no plain data form to read independently)."""
+    from splitter.analysis import analyze
+    from splitter.discover import discover
+    return [(f.template_path, f.logical_id, unit.project.folder, f.handler) for unit in analyze(discover(root)).units
+            if unit.source != "sam" and unit.project is not None for f in unit.functions]
 
 
 def _single_csproj(folder: Path) -> Path:
