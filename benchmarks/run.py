@@ -1,0 +1,165 @@
+"""Time `check` and `migrate --dry-run` against the floor (one process that parses every .cs file once with
+tree-sitter) on generated solutions, and print the table the README's Performance section records.
+
+Every command runs as its own process, process start included; each time is the best of --repeat runs, taken in
+turn (floor, check, migrate, floor, ...) so that all three see the same machine. Peak memory is the child's
+maximum resident set size. Exit 1 when a target of issue 7 is missed. Usage:
+
+    python benchmarks/run.py [--functions 400] [--files 2000 8000] [--formats json yaml] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from generate import generate  # noqa: E402
+
+FLOOR = """
+import os, sys
+import tree_sitter, tree_sitter_c_sharp
+parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_c_sharp.language()))
+for folder, dirs, files in os.walk(sys.argv[1]):
+    dirs[:] = [d for d in dirs if d not in ("bin", "obj") and not d.startswith(".")]
+    for name in files:
+        if name.endswith(".cs"):
+            with open(os.path.join(folder, name), "rb") as source:
+                parser.parse(source.read())
+"""
+COMMANDS = {                     # name: (arguments after `python`, expected exit code)
+    "floor": (["-c", FLOOR], 0),
+    "check": (["-m", "splitter", "check"], 1),
+    "migrate --dry-run": (["-m", "splitter", "migrate", "--dry-run"], 0),
+}
+RATIO_LIMIT = 1.5                # each command, against the floor on the same solution
+GROWTH_LIMIT = 4.5               # time at 4x the files, against the time at 1x
+MEMORY_LIMIT_MB = 300
+
+
+@dataclass
+class Measure:
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: float = 0.0
+
+    @property
+    def best(self) -> float:
+        return min(self.seconds)
+
+
+def run_once(arguments: list[str], folder: Path, expected: int) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one `python ARGUMENTS FOLDER`, output discarded."""
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONDONTWRITEBYTECODE="1")
+    env.pop("LAMBDA_SPLIT_DEBUG", None)
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, *arguments, str(folder)], cwd=REPO, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    errors = child.stderr.read().decode(errors="replace")
+    child.stderr.close()
+    if child.returncode != expected:
+        raise SystemExit(f"{' '.join(arguments[:3])} {folder} exited {child.returncode}, expected {expected}:\n"
+                         f"{errors[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(folder: Path, repeat: int) -> dict[str, Measure]:
+    results = {name: Measure() for name in COMMANDS}
+    for _ in range(repeat):
+        for name, (arguments, expected) in COMMANDS.items():
+            seconds, peak = run_once(arguments, folder, expected)
+            results[name].seconds.append(seconds)
+            results[name].peak_mb = max(results[name].peak_mb, peak)
+    return results
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))}), "
+            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--functions", type=int, default=400)
+    parser.add_argument("--files", type=int, nargs="+", default=[2000, 8000],
+                        help="C# file counts; the first is the base of the growth check")
+    parser.add_argument("--formats", nargs="+", choices=("json", "yaml"), default=["json", "yaml"])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="generate into (and leave) this folder instead of a temp one")
+    args = parser.parse_args(argv)
+    print(f"machine: {machine()}")
+    print(f"{args.functions} functions; best of {args.repeat}; wall time includes process start\n")
+    with tempfile.TemporaryDirectory(prefix="lambda-split-bench-") as temp:
+        base = args.keep or Path(temp)
+        table: dict[tuple[str, int], dict[str, Measure]] = {}
+        for fmt in args.formats:
+            for files in args.files:
+                folder = base / f"{fmt}-{files}"
+                if not folder.exists():
+                    generate(folder, args.functions, files, fmt)
+                table[(fmt, files)] = measure(folder, args.repeat)
+                print_rows(fmt, files, table[(fmt, files)], header=len(table) == 1)
+    return 0 if print_verdict(table, args.files) else 1
+
+
+def print_rows(fmt: str, files: int, results: dict[str, Measure], header: bool) -> None:
+    if header:
+        print("| solution | command | best | x floor | peak RSS |")
+        print("|---|---|---:|---:|---:|")
+    floor = results["floor"].best
+    for name, result in results.items():
+        print(f"| {fmt}, {files} files | {name} | {result.best:.2f} s | {result.best / floor:.2f} | "
+              f"{result.peak_mb:.0f} MB |", flush=True)
+
+
+def print_verdict(table: dict[tuple[str, int], dict[str, Measure]], sizes: list[int]) -> bool:
+    ok = True
+    print()
+    for (fmt, files), results in table.items():
+        floor = results["floor"].best
+        for name in ("check", "migrate --dry-run"):
+            ratio = results[name].best / floor
+            if files == sizes[0] and ratio > RATIO_LIMIT:
+                print(f"OVER: {name} takes {ratio:.2f}x the floor on {fmt}, {files} files (target {RATIO_LIMIT}x)")
+                ok = False
+        for name, result in results.items():
+            if result.peak_mb > MEMORY_LIMIT_MB:
+                print(f"OVER: {name} peaks at {result.peak_mb:.0f} MB on {fmt}, {files} files")
+                ok = False
+    for fmt in {fmt for fmt, _ in table}:
+        for files in sizes[1:]:
+            if (fmt, sizes[0]) not in table or (fmt, files) not in table:
+                continue
+            growth = {name: table[(fmt, files)][name].best / table[(fmt, sizes[0])][name].best for name in COMMANDS}
+            limit = GROWTH_LIMIT * files / (4 * sizes[0])
+            print(f"growth {fmt} {sizes[0]} -> {files} files: " +
+                  ", ".join(f"{name} {value:.2f}x" for name, value in growth.items()) + f" (target <= {limit:.2f}x)")
+            for name in ("check", "migrate --dry-run"):
+                if growth[name] > limit:
+                    print(f"OVER: {name} grows {growth[name]:.2f}x from {sizes[0]} to {files} files")
+                    ok = False
+    print("all targets met" if ok else "some targets missed")
+    return ok
+
+
+if __name__ == "__main__":
+    sys.exit(main())
