@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 from typing import ClassVar
 
+from splitter import progress
 from splitter.discover import DEFAULTS_FILE, Workspace, read_defaults
 from splitter.errors import SplitterError
 from splitter.model.msbuild import Project, directory_build_props, load_project, project_files_in
@@ -117,7 +118,7 @@ def analyze(workspace: Workspace, parameters: dict[str, str] | None = None,
             projects: ProjectCache | None = None) -> Analysis:
     analysis = Analysis(workspace)
     projects = projects or ProjectCache(workspace)
-    for path in workspace.templates:
+    for path in progress.each(workspace.templates, "reading templates"):
         try:
             template = load_template(path, parameters)
         except SplitterError as error:

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 
+from splitter import progress
 from splitter.errors import SplitterError
 from splitter.textfile import read_text
 
@@ -129,7 +130,7 @@ def discover(path: str | Path) -> Workspace:
         return workspace
     workspace = Workspace(root=resolved)
     templates: list[Path] = []
-    for folder, dirs, files in _walk(resolved):
+    for folder, dirs, files in progress.each(_walk(resolved), "scanning folders"):
         if DEFAULTS_FILE in files:
             workspace.defaults.append(folder / DEFAULTS_FILE)
         workspace.solutions.extend(folder / f for f in files if f.lower().endswith(SOLUTION_SUFFIXES))

@@ -107,3 +107,20 @@ def test_migrate_shows_progress_on_a_terminal_and_erases_it_before_its_summary(m
 def test_migrate_in_a_pipe_writes_no_progress(monkeypatch, tmp_path):
     written = migrate_dry_run(monkeypatch, tmp_path, io.StringIO())
     assert "\r" not in written and "lambda-split: reading" not in written and written.startswith("Split ")
+
+
+def test_check_shows_its_stages_on_a_terminal_and_erases_them_before_its_report(monkeypatch, tmp_path):
+    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    from generate import generate
+    generate(tmp_path / "solution", functions=8, files=40, fmt="json")
+    monkeypatch.setattr(progress_module, "_progress", Progress(delay=0.0))
+    from splitter.cli import main
+    out, err = Terminal(), Terminal()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(["check", str(tmp_path / "solution")])
+        except SystemExit as done:
+            assert done.code == 1
+    assert "lambda-split: scanning folders 1" in err.getvalue()
+    assert "lambda-split: reading templates 1/1" in err.getvalue()
+    assert err.getvalue().endswith("\r") and "\r" not in out.getvalue()
