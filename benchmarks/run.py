@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="C# file counts; the first is the base of the growth check")
     parser.add_argument("--formats", nargs="+", choices=("json", "yaml"), default=["json", "yaml"])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", type=Path, help="generate into (and leave) this folder instead of a temp one")
+    parser.add_argument("--keep", type=Path, help="generate into (and leave, and reuse) this folder instead of a "
+                                                  "temporary one")
     args = parser.parse_args(argv)
     print(f"machine: {machine()}")
     print(f"{args.functions} functions; best of {args.repeat}; wall time includes process start\n")
@@ -113,8 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         table: dict[tuple[str, int], dict[str, Measure]] = {}
         for fmt in args.formats:
             for files in args.files:
-                folder = base / f"{fmt}-{files}"
-                if not folder.exists():
+                folder = base / f"{fmt}-{args.functions}-functions-{files}-files"
+                if not folder.exists():                  # --keep reuses what an earlier run generated
                     generate(folder, args.functions, files, fmt)
                 table[(fmt, files)] = measure(folder, args.repeat)
                 print_rows(fmt, files, table[(fmt, files)], header=len(table) == 1)
