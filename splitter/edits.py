@@ -72,7 +72,10 @@ def replace_scalar(node: Node, value: str, fmt: str, path=None) -> Edit:
         raise SplitterError(f"the value at line {node.line} is a YAML {'alias' if node.alias else 'anchor'} "
                             "that lambda-split would have to change", path, node.line,
                             hint="write the value out in place of the anchor/alias, then run again")
-    return Edit(node.start, node.end, scalar_text(value, fmt, node))
+    text = scalar_text(value, fmt, node)
+    if fmt == "yaml" and node.start == node.end:
+        text = " " + text       # an empty value (`CodeUri:`) sits right after its colon
+    return Edit(node.start, node.end, text)
 
 
 def insert_key(text: str, mapping: Node, key: str, value_text: str, fmt: str, after: str | None = None,

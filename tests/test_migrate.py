@@ -229,3 +229,20 @@ def test_function_projects_carry_packaging_settings_for_their_architecture(tmp_p
     assert arm["msbuild-parameters"] == "--self-contained false --runtime linux-arm64"
     assert arm["region"] == "eu-west-1" and "template" not in arm and "s3-prefix" not in arm
     assert (root / "App.Arm64" / "aws-lambda-tools-defaults.json").read_text().startswith('{\n    "Information"')
+
+
+def test_empty_yaml_codeuri_is_replaced_with_valid_yaml(tmp_path, capsys):
+    from ruamel.yaml import YAML
+    root = write(tmp_path / "repo", {**HANDLERS, "App.csproj": CSPROJ, "template.yaml": (
+        "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    CodeUri: .\nResources:\n"
+        "  UpFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri:\n"
+        "      Handler: App::App.Up::Handle\n"
+        "  DownFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Handler: App::App.Down::Handle\n      Architectures: [arm64]\n")})
+    code, _, err = run(["migrate", root], capsys)
+    assert code == 0, err
+    text = (root / "template.yaml").read_text()
+    assert "      CodeUri: App.X64\n" in text
+    resources = YAML().load(text)["Resources"]
+    assert resources["UpFunction"]["Properties"]["CodeUri"] == "App.X64"
+    assert resources["DownFunction"]["Properties"]["CodeUri"] == "App.Arm64"
