@@ -337,7 +337,7 @@ def _warn_ref_architectures(analysis: Analysis) -> None:
         via_ref = [f for f in unit.functions if _architecture_ref(unit.template, f)]
         if unit.kind != "project" or not via_ref:
             continue
-        tooling = _defaults_architecture(unit.project.folder) or "x86_64"
+        tooling = defaults_architecture(unit.project.folder) or "x86_64"
         wrong = [f for f in via_ref if f.architecture != tooling]
         if wrong:
             first = wrong[0]
@@ -360,7 +360,7 @@ def _architecture_ref(template: Template, function: Function) -> str | None:
     return None
 
 
-def _defaults_architecture(folder: Path) -> str | None:
+def defaults_architecture(folder: Path) -> str | None:
     try:
         value = read_defaults(folder / DEFAULTS_FILE).get("function-architecture") \
             if (folder / DEFAULTS_FILE).is_file() else None

@@ -12,11 +12,10 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from splitter.analysis import Analysis, BuildUnit, Finding, ProjectCache
-from splitter.discover import DEFAULTS_FILE, SKIP_DIRS, Workspace, read_defaults
+from splitter.analysis import Analysis, BuildUnit, Finding, ProjectCache, defaults_architecture
+from splitter.discover import SKIP_DIRS, Workspace
 from splitter.errors import SplitterError
-from splitter.model.app import (ARCHITECTURES, AppDocument, AppFunction, Bundling, Undecided, project_folder_of,
-                                resolve)
+from splitter.model.app import AppDocument, AppFunction, Bundling, Undecided, project_folder_of, resolve
 from splitter.model.serverless_framework import FILE_NAMES as SERVERLESS_FILES, load_service
 from splitter.textfile import read_text
 
@@ -120,7 +119,7 @@ class AppBuildUnit(BuildUnit):
         if len(fixed) == 1:
             return next(iter(fixed))
         if self.bundling.packages_with_lambda_tools and not fixed:
-            return _defaults_architecture(self.target) or "x86_64"
+            return defaults_architecture(self.target) or "x86_64"
         return None
 
     @property
@@ -130,15 +129,6 @@ class AppBuildUnit(BuildUnit):
     def retarget(self, folders: dict[str, Path], new_handler, root: Path):
         from splitter.retarget import retarget_unit
         return retarget_unit(self, folders, new_handler, root)
-
-
-def _defaults_architecture(folder: Path) -> str | None:
-    try:
-        value = read_defaults(folder / DEFAULTS_FILE).get("function-architecture") \
-            if (folder / DEFAULTS_FILE).is_file() else None
-    except SplitterError:
-        return None
-    return value if value in ARCHITECTURES else None
 
 
 def add_apps(workspace: Workspace, analysis: Analysis, projects: ProjectCache) -> None:

@@ -13,23 +13,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from splitter.model.nodes import ByteOffsets
+from splitter.model.nodes import ByteOffsets, tree_sitter_parser
 from splitter.textfile import TextFile, read_text
 
 TYPE_NODES = {"class_declaration": "class", "struct_declaration": "struct", "interface_declaration": "interface",
               "enum_declaration": "enum", "record_declaration": "record", "record_struct_declaration": "record",
               "delegate_declaration": "delegate"}
 
-_parser = None
-
-
 def parser():
-    global _parser
-    if _parser is None:
-        import tree_sitter
-        import tree_sitter_c_sharp
-        _parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_c_sharp.language()))
-    return _parser
+    return tree_sitter_parser("tree_sitter_c_sharp")
 
 
 @dataclass(eq=False)

@@ -8,6 +8,7 @@ YAML is composed by ruamel.yaml, whose nodes carry character offsets and keep Cl
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -105,16 +106,13 @@ class ByteOffsets:
         return byte_offset - (self.extra[index] if index >= 0 else 0)
 
 
-_json_parser = None
+@functools.lru_cache(maxsize=None)
+def tree_sitter_parser(grammar: str):
+    """One tree-sitter parser per grammar module (tree_sitter_json, tree_sitter_c_sharp), made on first use."""
+    import importlib
 
-
-def _tree_sitter_json():
-    global _json_parser
-    if _json_parser is None:
-        import tree_sitter
-        import tree_sitter_json
-        _json_parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_json.language()))
-    return _json_parser
+    import tree_sitter
+    return tree_sitter.Parser(tree_sitter.Language(importlib.import_module(grammar).language()))
 
 
 def parse_json(text: str, path) -> Node:
@@ -126,7 +124,7 @@ def parse_json(text: str, path) -> Node:
     except RecursionError:
         raise SplitterError("JSON nested too deeply", path) from None
     data = text.encode("utf-8", errors="surrogatepass")
-    tree = _tree_sitter_json().parse(data)
+    tree = tree_sitter_parser("tree_sitter_json").parse(data)
     offsets = ByteOffsets(text)
     root = tree.root_node
     values = [child for child in root.named_children if child.type != "comment"]
