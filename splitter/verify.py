@@ -183,6 +183,9 @@ def find_package(unit: BuildUnit, configuration: str) -> tuple[Path | None, list
     if unit.kind != "project":
         return unit.target, [unit.target]     # a folder zipped as-is, or a prebuilt archive
     project = unit.project
+    if unit.source != "sam" and unit.target.resolve() != project.folder.resolve():
+        # A CDK asset or serverless artifact names its package itself (a publish folder, a zip).
+        return (unit.target if unit.target.exists() else None), [unit.target]
     output = project.folder / "bin" / configuration
     frameworks = project.target_frameworks or _built_frameworks(output) or ["<tfm>"]
     wanted = runtime_framework(unit)

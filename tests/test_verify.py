@@ -539,3 +539,15 @@ def test_path_mode_on_real_solutions_without_builds_reports_missing_packages_onl
         assert code in (0, 2), solution
         assert report["mismatches"] == [] and report["packages"] == [], solution
         assert code == 2 or report["missing"] or report["unchecked"], solution
+
+
+def test_serverless_artifact_is_checked_where_the_app_names_it(tmp_path, verify):
+    """An app's unit names its package itself (serverless.yml package.artifact): verify reads that zip."""
+    work = tmp_path / "app"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "serverless-framework" / "before", work)
+    write_zip(work / "src/Inventory/bin/Release/net8.0/inventory.zip", linux_package("x64"))
+    code, report = verify_json(verify, work)
+    assert code == 1, report
+    failing = {f for m in report["mismatches"] for f in m["functions"]}
+    assert failing == {"stockLevel", "audit"}, report["mismatches"]   # arm64 from provider.architecture
+    assert all(m["package"].endswith("inventory.zip") for m in report["mismatches"])
