@@ -184,7 +184,10 @@ def _unit_for(function: AppFunction, document: AppDocument, units: dict, analysi
     if function.asset_kind == "service-folder":
         kind, project = "folder", None
     else:
-        folder, found = project_folder_of(document.base, function.code_uri)
+        built_in = function.code_uri
+        if bundling is not None and bundling.subfolder and function.asset_kind == "asset":
+            built_in = function.code_uri.rstrip("/\\") + "/" + bundling.subfolder
+        folder, found = project_folder_of(document.base, built_in)
         if len(found) > 1:
             names = ", ".join(p.name for p in found)
             analysis.warnings.append(Finding("cannot-decide", str(Undecided(

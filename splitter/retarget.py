@@ -23,6 +23,7 @@ def retarget_unit(unit, folders: dict[str, Path], new_handler: Callable[[AppFunc
     _refuse_undecided(unit)
     per_document: dict[int, tuple[AppDocument, list[Edit]]] = {}
     notes: list[str] = []
+    widened: set[str] = set()
     for function in unit.functions:
         document = function.document
         if root != document.path.resolve() and root not in document.path.resolve().parents:
@@ -31,12 +32,15 @@ def retarget_unit(unit, folders: dict[str, Path], new_handler: Callable[[AppFunc
                                 hint="run migrate on a folder that holds both the app and the projects")
         edits = per_document.setdefault(id(document), (document, []))[1]
         new_folder = folders[function.architecture]
-        edits.extend(_asset_edits(unit, function, new_folder))
+        mount = _widened_mount(unit, function, new_folder)
+        edits.extend(_asset_edits(unit, function, mount[0] if mount else new_folder))
         edits.extend(_handler_edits(function, new_handler(function)))
-        bundling_edits, bundling_notes = _bundling_edits(function)
+        bundling_edits, bundling_notes = _bundling_edits(function, mount[1] if mount else None)
         edits.extend(bundling_edits)
         notes.extend(bundling_notes)
-    notes.extend(_mount_notes(unit, folders))
+        if mount:
+            widened.add(function.logical_id)
+    notes.extend(_mount_notes(unit, folders, widened))
     decisions = []
     for document, _ in per_document.values():
         subject = document.path.resolve().relative_to(root).as_posix()
@@ -91,11 +95,34 @@ def _handler_edits(function: AppFunction, new: str | None) -> list[Edit]:
     return edits
 
 
-def _bundling_edits(function: AppFunction) -> tuple[list[Edit], list[str]]:
+def _widened_mount(unit, function: AppFunction, new_folder: Path) -> tuple[Path, str] | None:
+    """(asset folder, subfolder to build in) when the function's own bundling container must see the library too.
+
+    A bundling container mounts only the asset folder; after the split the function project references the library
+    beside it, so the asset becomes their common folder and the command first changes into the project's folder.
+    Only for a command the function owns, of the form `[shell, "-c", script]`."""
+    bundling = function.bundling
+    if bundling is None or function.asset_kind != "asset" or not bundling.own or bundling.command is None:
+        return None
+    command = bundling.command
+    if len(command) < 3 or command[-2].value != "-c" or command[-1].value is None:
+        return None
+    library, mounted = unit.project.folder.resolve(), new_folder.resolve()
+    if mounted == library or mounted in library.parents:
+        return None
+    common = Path(os.path.commonpath([mounted, library]))
+    return common, os.path.relpath(mounted, common).replace(os.sep, "/")
+
+
+def _bundling_edits(function: AppFunction, subfolder: str | None = None) -> tuple[list[Edit], list[str]]:
     bundling = function.bundling
     if bundling is None:
         return [], []
     changes = bundling.retargeted(function.architecture)
+    if subfolder is not None:
+        script = bundling.command[-1]
+        current = dict((id(token), value) for token, value in changes).get(id(script), script.value)
+        changes = [(t, v) for t, v in changes if t is not script] + [(script, f"cd {subfolder} && {current}")]
     if not changes:
         return [], []
     document = function.document
@@ -112,10 +139,11 @@ def _bundling_edits(function: AppFunction) -> tuple[list[Edit], list[str]]:
     return edits, []
 
 
-def _mount_notes(unit, folders: dict[str, Path]) -> list[str]:
+def _mount_notes(unit, folders: dict[str, Path], widened: set[str]) -> list[str]:
     """A bundling container sees only the asset folder; the function project's reference to the shared library
-    must be inside it for `dotnet publish` to work there."""
-    bundled = [f for f in unit.functions if f.bundling is not None and f.asset_kind == "asset"]
+    must be inside it for `dotnet publish` to work there. Functions whose asset was widened need no note."""
+    bundled = [f for f in unit.functions if f.bundling is not None and f.asset_kind == "asset"
+               and f.logical_id not in widened]
     library = unit.project.folder.resolve()
     notes = []
     for arch in sorted({f.architecture for f in bundled}):
@@ -131,7 +159,8 @@ def _mount_notes(unit, folders: dict[str, Path]) -> list[str]:
             notes.append(f"the bundling container of {names} mounts only {new}, and the shared library "
                          f"{unit.project.folder.name} it references lies outside it, so the build cannot read it: "
                          f"before `cdk deploy`, make the asset {shown!r} and the bundling working directory "
-                         f"'/asset-input/{inside}' (lambda-split does not restructure bundling code)")
+                         f"'/asset-input/{inside}' (the bundling options are shared with other functions, so "
+                         "lambda-split left them as they are)")
     return notes
 
 

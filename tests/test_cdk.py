@@ -254,8 +254,11 @@ def test_python_fixture_migration_changes_only_characters_inside_string_literals
     assert after.count("Thumbnails.X64::") == 2 and after.count("Thumbnails.Arm64::") == 2
     assert 'f"{PROJECT}.Arm64/bin/Release/net8.0/publish"' in after
     assert 'PROJECT + ".X64/bin/Release/net8.0/publish"' in after
-    assert after.count('"dotnet publish -c Release -r linux-x64') == 1
-    assert after.count('"dotnet publish -c Release -r linux-arm64') == 1
+    # A bundled function's asset widens to the folder holding its project and the library it references, and its
+    # command builds in its project's folder: the container mounts only the asset.
+    assert after.count('"cd Thumbnails.X64 && dotnet publish -c Release -r linux-x64') == 1
+    assert after.count('"cd Thumbnails.Arm64 && dotnet publish -c Release -r linux-arm64') == 1
+    assert after.count('from_asset(\n                "src",') == 2
 
 
 def test_python_crlf_and_non_ascii_survive_and_a_constant_only_path_becomes_a_literal(tmp_path):
@@ -420,8 +423,8 @@ def test_csharp_migration_splices_values_and_keeps_bom_and_crlf(tmp_path):
         (b'Code.FromAsset(System.IO.Path.Combine(Project, "bin", "Release", "net8.0", "publish"))',
          b'Code.FromAsset("src/App.X64/bin/Release/net8.0/publish")'),
         (b'"App::App.D::Run"', b'"App.Arm64::App.D::Run"'),
-        (b'Code.FromAsset("src/App", new', b'Code.FromAsset("src/App.Arm64", new'),
-        (b"-r linux-x64", b"-r linux-arm64"),
+        (b'Code.FromAsset("src/App", new', b'Code.FromAsset("src", new'),
+        (b'"dotnet publish -c Release -r linux-x64', b'"cd App.Arm64 && dotnet publish -c Release -r linux-arm64'),
     ]
     expected = raw
     for old, new in replacements:

@@ -143,6 +143,15 @@ class Bundling:
         return {_match_architecture(m) for m in _RID.finditer(text)}
 
     @property
+    def subfolder(self) -> str | None:
+        """The folder of the asset the command builds in, when its script starts with `cd DIR &&` (the shape
+        `migrate` writes so that a function project and the library it references share one asset)."""
+        if self.command is None or len(self.command) < 3 or self.command[-2].value != "-c":
+            return None
+        match = re.match(r"\s*cd\s+([^\s;&|]+)\s*&&", self.command[-1].value or "")
+        return match.group(1) if match else None
+
+    @property
     def packages_with_lambda_tools(self) -> bool:
         return bool(re.search(r"\bdotnet(?:\s+|-)lambda\s+package\b", self.text or ""))
 
