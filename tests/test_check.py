@@ -445,7 +445,7 @@ def test_alias_bomb_template_exits_2_fast(tmp_path, make_tree):
     make_tree(tmp_path, {"template.yaml": "\n".join(lines) + "\n"})
     started = time.perf_counter()
     code, _, err = check(tmp_path)
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 10.0   # generous: an expanded bomb takes hours, not seconds
     assert code == 2
     assert_error_lines(err, "template.yaml:", "alias")
 

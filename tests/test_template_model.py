@@ -263,7 +263,7 @@ def test_yaml_alias_bomb_is_refused_fast():
     started = time.perf_counter()
     with pytest.raises(SplitterError) as caught:
         parse_yaml("\n".join(levels) + "\n", "bomb.yaml")
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 10.0   # generous: an expanded bomb takes hours, not seconds
     assert "too many values" in caught.value.message
 
 
