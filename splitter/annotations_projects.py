@@ -78,13 +78,9 @@ def _assembly_attributes(target: SplitTarget, fp: base.FunctionProject, layout: 
     global_usings = [u.text for cs in target.source.files for u in cs.usings if u.is_global]
     if not (serializer or global_usings):
         return
-    style = style or target.source.files[0]
-    lines = global_usings + ([""] if global_usings and serializer else []) + \
-        [u for u in usings if u not in global_usings] + ([""] if usings else []) + serializer
-    text = render("assembly-attributes.cs.j2", newline=style.source.newline, lines=lines)
-    result.changes.add(Create(result.rel(fp.folder / "AssemblyAttributes.cs"),
-                              encode(text, style.source.encoding, style.source.bom),
-                              "the assembly-level attributes the generator and the runtime read"))
+    result.changes.add(base.assembly_attributes_file(
+        result, fp, global_usings, usings, serializer, style or target.source.files[0],
+        "the assembly-level attributes the generator and the runtime read"))
 
 
 def stack_name(original: str | None, project_name: str, architecture: str) -> str:

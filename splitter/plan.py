@@ -385,13 +385,9 @@ def _create_projects(target: SplitTarget, projects: dict[str, FunctionProject], 
                                          f"{fp.architecture}: " + ", ".join(f.logical_id for f in fp.functions)))
         result.changes.add(_defaults_file(target, fp, result))
         if has_code and (serializer or global_usings):
-            style = serializer_file or fp.moved[0].file
-            lines = global_usings + ([""] if global_usings and serializer else []) + \
-                [u for u in usings if u not in global_usings] + ([""] if usings else []) + serializer
-            text = render("assembly-attributes.cs.j2", newline=style.source.newline, lines=lines)
-            result.changes.add(Create(result.rel(fp.folder / "AssemblyAttributes.cs"),
-                                      encode(text, style.source.encoding, style.source.bom),
-                                      "the library's assembly-level LambdaSerializer and global usings"))
+            result.changes.add(assembly_attributes_file(
+                result, fp, global_usings, usings, serializer, serializer_file or fp.moved[0].file,
+                "the library's assembly-level LambdaSerializer and global usings"))
 
 
 def _for_architecture(value, architecture: str):
@@ -400,6 +396,19 @@ def _for_architecture(value, architecture: str):
         return value
     cpu = "arm64" if architecture == "arm64" else "x64"
     return _RID_ARGUMENT.sub(lambda m: m.group("flag") + re.sub(r"(x64|arm64)$", cpu, m.group("rid")), value)
+
+
+def assembly_attributes_file(result: Plan, fp: FunctionProject, global_usings: list[str], usings: list[str],
+                             attributes: list[str], style: CsFile, reason: str) -> Create:
+    """AssemblyAttributes.cs of a function project: the original's global usings, then the using directives the
+    attributes need, then the attributes, in the encoding and line endings of the file they came from."""
+    lines = global_usings + ([""] if global_usings and attributes else []) + \
+        [u for u in usings if u not in global_usings] + ([""] if usings else []) + attributes
+    text = render("assembly-attributes.cs.j2", newline=style.source.newline, lines=lines, comment=[
+        "Carried over from the shared library by lambda-split: the Lambda runtime reads the serializer from the",
+        "assembly that holds the handler."])
+    return Create(result.rel(fp.folder / "AssemblyAttributes.cs"), encode(text, style.source.encoding,
+                                                                          style.source.bom), reason)
 
 
 def _rel(path: Path, start: Path) -> str:

@@ -228,7 +228,10 @@ def _function_project_files(solution: Solution, project: FunctionProject) -> dic
                     f"{project.rid}, so its ReadyToRun code matches every function it serves."),
         f"{folder}/aws-lambda-tools-defaults.json": render(
             "aws-lambda-tools-defaults.json.j2", settings=_project_defaults(solution, project)),
-        f"{folder}/AssemblyAttributes.cs": render("new/AssemblyAttributes.cs.j2"),
+        f"{folder}/AssemblyAttributes.cs": render("assembly-attributes.cs.j2", comment=[
+            "Every function in this assembly reads its input and writes its result as JSON with System.Text.Json."],
+            lines=["using Amazon.Lambda.Core;", "using Amazon.Lambda.Serialization.SystemTextJson;", "",
+                   "[assembly: LambdaSerializer(typeof(DefaultLambdaJsonSerializer))]"]),
     }
     if solution.annotations:
         files[f"{folder}/Startup.cs"] = render("new/Startup.cs.j2", namespace=project.name)
