@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from splitter import annotations_projects, plan as base
+from splitter import annotations_projects, plan as base, usings
 from splitter.annotations_projects import PACKAGE
 from splitter.annotations_template import TemplateSplit, owned_function_edits, split_template, template_changes
 from splitter.changes import Create, Modify, Move
@@ -83,6 +83,7 @@ class Layout:
     executable: bool
     assemblies: dict[str, str]                  # architecture -> the function project's assembly name
     stale: list[Function] = field(default_factory=list)    # owned functions no [LambdaFunction] method generates
+    namespaces: usings.Namespaces | None = None  # which of the project's namespaces exist where, after the split
 
 
 # -- step -------------------------------------------------------------------------------------------------------------
@@ -476,11 +477,18 @@ def _move_sources(target: SplitTarget, projects: dict[str, base.FunctionProject]
     split = {c.decl: c for c in layout.classes if not c.whole}
     startups = set(layout.startups)
     folder = target.project.folder
+    namespaces = layout.namespaces = usings.after_split(target.source.files, {
+        arch: [t for t, home in whole.items() if home == arch] + list(split) + list(startups) for arch in projects})
     for cs in target.source.files:
         leaving = [t for t in cs.types if t in whole or t in split or t in startups]
+        dangling = namespaces.dangling(cs, None)
         if not leaving:
+            if dangling:
+                result.changes.add(Modify(result.rel(cs.path), cs.source.raw, encode(
+                    remove_spans(cs.text, dangling), cs.source.encoding, cs.source.bom),
+                    "using directives of namespaces that left the library"))
             continue
-        library_text = _without(cs, [(t.start, t.end) for t in leaving], set(leaving))
+        library_text = _without(cs, [(t.start, t.end) for t in leaving] + dangling, set(leaving))
         nothing_left = len(leaving) == len(cs.types) and not cs.assembly_attributes and \
             not any(u.is_global for u in cs.usings)
         copies: dict[str, str] = {}
@@ -494,6 +502,7 @@ def _move_sources(target: SplitTarget, projects: dict[str, base.FunctionProject]
                     drop += [(m.start, m.end) for m in decl.members if m not in split[decl].parts[arch]]
             drop += [(a.start, a.end) for a in cs.assembly_attributes]
             drop += [(u.start, u.end) for u in cs.usings if u.is_global]
+            drop += namespaces.dangling(cs, arch)
             copies[arch] = _without(cs, drop, set(cs.types) - set(gets))
         rel = cs.path.relative_to(folder)
         first = True

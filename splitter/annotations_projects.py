@@ -75,7 +75,10 @@ def _assembly_attributes(target: SplitTarget, fp: base.FunctionProject, layout: 
                 usings += [u.text for u in cs.usings if not u.is_global and u.text not in usings]
                 serializer = serializer + [m for m in main if m not in serializer]
                 style = style or cs
-    global_usings = [u.text for cs in target.source.files for u in cs.usings if u.is_global]
+    namespaces = layout.namespaces         # set by annotations._move_sources: a using of a namespace the project
+    usings = [u for u in usings if namespaces.keeps_text(u, fp.architecture)]   # lacks does not compile
+    global_usings = [u.text for cs in target.source.files for u in cs.usings
+                     if u.is_global and namespaces.keeps(u, fp.architecture)]
     if not (serializer or global_usings):
         return
     result.changes.add(base.assembly_attributes_file(

@@ -1,0 +1,91 @@
+"""Amazon.Lambda.Annotations solutions shaped like real ones the fixtures do not cover (modern C#: file-scoped
+namespaces, primary constructors, records, global usings; YAML templates; executables), each a regression test for
+a bug found by running `migrate` on such a solution."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run_cli, write_tree
+from dotnet_compile import assert_compiles, mcs  # noqa: F401  (mcs is a fixture)
+from invariants import assert_architectures_kept, assert_handlers_resolve, assert_one_generator_per_template, \
+    read_tree
+from splitter.model.csharp import parser
+from test_annotations import MIXED, USINGS, function, shop
+
+
+def migrate(root: Path, *args: str) -> tuple[int, str]:
+    code, _, err = run_cli(["migrate", root, *args])
+    return code, err
+
+
+def parses(path: Path) -> bool:
+    data = path.read_bytes()
+    return not parser().parse(data[3:] if data.startswith(b"\xef\xbb\xbf") else data).root_node.has_error
+
+
+ARM64_REPORTS = USINGS + """
+namespace Shop.Reports
+{
+    public class Reports
+    {
+        [LambdaFunction]
+        public string Daily()
+        {
+            return "daily";
+        }
+    }
+}
+"""
+
+
+def test_a_using_of_a_namespace_whose_types_all_left_the_library_is_dropped_so_the_split_compiles(tmp_path, mcs):
+    # Clock.cs stays in the library; its `using Shop.Reports;` named a namespace only Reports (arm64) declared.
+    clock = "using Shop.Reports;\n\n" + (Path(__file__).parent / "test_annotations.py").read_text().split(
+        'CLOCK = """', 1)[1].split('"""', 1)[0]
+    resources = MIXED + (function("Daily", "arm64", cls="Shop.Reports.Reports"),)
+    root = shop(tmp_path, {"src/Shop/Reports.cs": ARM64_REPORTS, "src/Shop/Clock.cs": clock}, resources=resources)
+    code, err = migrate(root)
+    assert code == 0, err
+    assert "Shop.Reports" not in (root / "src/Shop/Clock.cs").read_text()
+    assert (root / "src/Shop/Clock.cs").read_text() == clock.replace("using Shop.Reports;\n\n", "", 1)
+    assert_compiles(root)
+
+
+GLOBAL_USINGS = """global using Amazon.Lambda.Annotations;
+global using Amazon.Lambda.Core;
+global using Shop.Model;
+global using Shop.Jobs;
+"""
+JOBS = """namespace Shop.Jobs;
+
+public class NightlyJobs
+{
+    [LambdaFunction]
+    public string Reconcile() => Names.Reconcile;
+}
+"""
+MODEL = """namespace Shop.Model;
+
+public static class Names
+{
+    public const string Reconcile = "reconcile";
+}
+"""
+
+
+def test_a_global_using_of_a_namespace_that_leaves_the_library_stays_only_in_the_project_that_declares_it(tmp_path):
+    resources = MIXED + (function("Reconcile", "arm64", cls="Shop.Jobs.NightlyJobs"),)
+    root = shop(tmp_path, {"src/Shop/GlobalUsings.cs": GLOBAL_USINGS, "src/Shop/Jobs/NightlyJobs.cs": JOBS,
+                           "src/Shop/Model/Names.cs": MODEL}, resources=resources)
+    code, err = migrate(root)
+    assert code == 0, err
+    assert (root / "src/Shop/GlobalUsings.cs").read_text() == GLOBAL_USINGS.replace("global using Shop.Jobs;\n", "")
+    x64 = (root / "src/Shop.X64/AssemblyAttributes.cs").read_text()
+    arm64 = (root / "src/Shop.Arm64/AssemblyAttributes.cs").read_text()
+    assert "global using Shop.Model;" in x64 and "Shop.Jobs" not in x64
+    assert "global using Shop.Model;" in arm64 and "global using Shop.Jobs;" in arm64
+    assert (root / "src/Shop.Arm64/Jobs/NightlyJobs.cs").read_text() == JOBS
+    for path in root.rglob("*.cs"):
+        assert parses(path), path
