@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from splitter import plan as base
 from splitter.annotations_template import TemplateSplit
-from splitter.changes import Create, Modify, Move
+from splitter.changes import Create, Move
 from splitter.edits import Edit, element_span, indentation_at, line_end, line_start
 from splitter.errors import SplitterError
 from splitter.load import SourceProject, SplitTarget
@@ -258,9 +258,7 @@ def edit_tests(target: SplitTarget, tests: list[tuple[SourceProject, list[base.F
         lines = "".join(f"{indent}<ProjectReference Include=\""
                         f"{base._msbuild_relpath(fp.csproj, other.project.folder, separator)}\" />{nl}"
                         for fp in needed)
-        after = base.apply_edits(text, [Edit(at, at, lines)])
-        result.changes.add(Modify(result.rel(other.project.path), other.project.source.raw,
-                                  encode(after, other.project.source.encoding, other.project.source.bom),
-                                  "reference the function projects whose classes the tests use"))
+        result.edit_text(other.project.path, other.project.source, [Edit(at, at, lines)],
+                         "reference the function projects whose classes the tests use")
         result.decisions.append(base.Decision("edit", result.rel(other.project.path),
                                               "references " + ", ".join(fp.name for fp in needed)))

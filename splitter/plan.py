@@ -24,7 +24,7 @@ from splitter.model.msbuild import Solution, SolutionProject, local
 from splitter.model.nodes import Node
 from splitter.model.template import Function, Template
 from splitter.render import render
-from splitter.textfile import detect_indent, encode
+from splitter.textfile import TextFile, detect_indent, encode
 
 ARCH_SUFFIX = {"x86_64": "X64", "arm64": "Arm64"}
 # Properties that make a project a Lambda deployment: they leave the shared library for the function projects.
@@ -78,6 +78,18 @@ class Plan:
     changes: ChangeSet
     decisions: list[Decision] = field(default_factory=list)
     split: list[tuple[SplitTarget, dict[str, FunctionProject]]] = field(default_factory=list)
+    pending: dict[Path, tuple[Path, TextFile, list[Edit], str]] = field(default_factory=dict)
+
+    def edit_text(self, path: Path, source: TextFile, edits: list[Edit], reason: str) -> None:
+        """Edits of a file several split projects may touch (a test project referencing two of them): gathered
+        here and written as one change when the plan is complete, since a file can change only once."""
+        self.pending.setdefault(path.resolve(), (path, source, [], reason))[2].extend(edits)
+
+    def write_pending(self) -> None:
+        for path, source, edits, reason in self.pending.values():
+            after = apply_edits(source.text, _merge_inserts(edits))
+            self.changes.add(Modify(self.rel(path), source.raw, encode(after, source.encoding, source.bom), reason))
+        self.pending.clear()
 
     def to_json(self) -> dict:
         rel = self.rel
@@ -141,6 +153,7 @@ def plan(model: MigrationModel, options: Options = Options()) -> Plan:
                                   "list the function projects"))
         result.decisions.append(Decision("edit", result.rel(solution.path),
                                          "added " + ", ".join(name for _, name, _ in additions)))
+    result.write_pending()
     return result
 
 
@@ -502,10 +515,8 @@ def _edit_tests(target: SplitTarget, projects: dict[str, FunctionProject], resul
         at = line_end(text, end)
         lines = "".join(f"{indent}<ProjectReference Include=\"{_msbuild_relpath(fp.csproj, other.project.folder, separator)}\" />{nl}"
                         for fp in needed)
-        after = apply_edits(text, [Edit(at, at, lines)])
-        result.changes.add(Modify(result.rel(other.project.path), other.project.source.raw,
-                                  encode(after, other.project.source.encoding, other.project.source.bom),
-                                  "reference the function projects whose types the tests use"))
+        result.edit_text(other.project.path, other.project.source, [Edit(at, at, lines)],
+                         "reference the function projects whose types the tests use")
         result.decisions.append(Decision("edit", result.rel(other.project.path),
                                          "references " + ", ".join(fp.name for fp in needed)))
 
