@@ -189,9 +189,8 @@ def _report_deployment(target: SplitTarget, projects: dict[str, base.FunctionPro
         if shared and export is not None and "AWS::StackName" not in json.dumps(export.plain()):
             lines.append(f"  Output {name} is in both stacks and exports the same name: CloudFormation refuses the "
                          "second stack until one export is renamed (include ${AWS::StackName}).")
-    for arch, project_template in split.projects.items():
-        for name in project_template.copied:
-            lines.append(f"  {name} is owned by the generator and needed by both: each stack gets its own.")
+    for name in dict.fromkeys(n for t in split.projects.values() for n in t.copied):   # listed by both templates
+        lines.append(f"  {name} is owned by the generator and needed by both: each stack gets its own.")
     if split.retired:
         moved = rel(projects[next(iter(split.projects))].folder)
         lines.append(f"  Nothing else was in {rel(split.template.path)}: it " + (

@@ -158,30 +158,37 @@ def _closure(template: Template, start: set[str], homes: dict[str, str], owned: 
         if name in names or name not in declared:
             continue
         if declared[name] == "Resources" and name not in start:
-            _check_movable(template, name, referrer, homes, owned, arch)
+            _check_movable(template, name, referrer, homes, owned, arch, _declared_line(template, referrer, declared))
         names.add(name)
         node = resources.get(name) if declared[name] == "Resources" else template.root.path(declared[name], name)
         queue.extend((n, name) for n in sorted(references(node)))
     return names
 
 
+def _declared_line(template: Template, name: str | None, declared: dict[str, str]) -> int | None:
+    """The line of `name`'s key: a resource, parameter, condition or mapping, else a top-level key (Globals)."""
+    section = template.root.get(declared[name]) if name in declared else template.root
+    key = section.keys.get(name) if section is not None and section.kind == "map" and section.keys else None
+    return key.line if key is not None else None
+
+
 def _check_movable(template: Template, name: str, referrer: str | None, homes: dict[str, str], owned: set[str],
-                   arch: str | None) -> None:
+                   arch: str | None, line: int | None) -> None:
     where = template.path
     if arch is None:
         if name in homes:
             raise SplitterError(f"{referrer} stays in this template but refers to {name}, which moves to the "
-                                f"{homes[name]} function project's own template and stack", where,
+                                f"{homes[name]} function project's own template and stack", where, line,
                                 hint=f"remove the reference, or let {referrer} refer to a parameter instead")
         return
     if name in homes and homes[name] != arch:
         raise SplitterError(f"{referrer} ({arch}) refers to {name} ({homes[name]}): after the split they live in "
-                            "two stacks, and CloudFormation cannot refer across stacks this way", where,
+                            "two stacks, and CloudFormation cannot refer across stacks this way", where, line,
                             hint="remove the reference (or give both the same architecture), then run again")
     if name not in owned:
         raise SplitterError(
             f"{referrer} refers to {name}, which Amazon.Lambda.Annotations does not own: it stays in the original "
-            f"template's stack, and {referrer}'s new stack ({arch}) cannot refer to it", where,
+            f"template's stack, and {referrer}'s new stack ({arch}) cannot refer to it", where, line,
             hint=f"move {name} to a stack of its own and pass its name or ARN as a template parameter (or export "
                  "it and use Fn::ImportValue), then run lambda-split again")
 
@@ -236,6 +243,7 @@ def _place_outputs(template: Template, places: dict[str | None, Place],
         if not fits:
             raise SplitterError(f"output {name} refers to {', '.join(sorted(refs))}, which end up in different "
                                 "stacks after the split", template.path,
+                                _declared_line(template, name, {name: "Outputs"}),
                                 hint="split the output into one per architecture, then run again")
         for key in fits:
             placed.setdefault(key, []).append(name)
@@ -276,11 +284,11 @@ def _cuts(template: Template, keep: set[str], outputs: list[str]) -> list[Edit]:
         if len(gone) == len(node.value):
             drop_sections.append(section)
         elif gone:
-            edits += remove_keys(text, node, gone, fmt)
-    return edits + remove_keys(text, root, drop_sections, fmt)
+            edits += remove_keys(text, node, gone, fmt, template.path)
+    return edits + remove_keys(text, root, drop_sections, fmt, template.path)
 
 
-def remove_keys(text: str, mapping: Node, names: list[str], fmt: str) -> list[Edit]:
+def remove_keys(text: str, mapping: Node, names: list[str], fmt: str, path=None) -> list[Edit]:
     """Edits removing whole `key: value` entries of a mapping, with their separators (JSON commas, YAML lines and
     the comment lines right above an entry)."""
     if not names:
@@ -300,7 +308,7 @@ def remove_keys(text: str, mapping: Node, names: list[str], fmt: str) -> list[Ed
     if fmt == "json":
         return [_json_run(mapping, keys, i, j) for i, j in runs]
     if mapping.flow:
-        raise SplitterError("cannot cut entries out of a flow-style YAML mapping", None, mapping.line,
+        raise SplitterError("cannot cut entries out of a flow-style YAML mapping", path, mapping.line,
                             hint="write the mapping in block style")
     starts = [_yaml_entry_start(text, mapping.keys[k]) for k in keys]
     edits = []

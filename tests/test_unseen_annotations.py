@@ -89,3 +89,41 @@ def test_a_global_using_of_a_namespace_that_leaves_the_library_stays_only_in_the
     assert (root / "src/Shop.Arm64/Jobs/NightlyJobs.cs").read_text() == JOBS
     for path in root.rglob("*.cs"):
         assert parses(path), path
+
+
+# -- refusals and the summary ----------------------------------------------------------------------------------------
+
+def test_a_function_that_refers_to_a_resource_the_generator_does_not_own_is_refused_at_its_line(tmp_path):
+    role = ("MailerRole", {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {}}})
+    send = function("Count", "arm64", Role={"Fn::GetAtt": ["MailerRole", "Arn"]})   # [LambdaFunction(Role = "@...")]
+    root = shop(tmp_path, resources=(MIXED[0], send, MIXED[2], role))
+    template = root / "src/Shop/serverless.template"
+    line = template.read_text().splitlines().index('    "ShopFunctionsCountGenerated": {') + 1
+    code, err = migrate(root)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert err.startswith(f"lambda-split: error: {template}:{line}: ShopFunctionsCountGenerated refers to MailerRole")
+
+
+def test_an_output_that_needs_both_stacks_is_refused_at_its_line(tmp_path):
+    outputs = {"Both": {"Value": {"Fn::Join": [",", [{"Fn::GetAtt": ["ShopFunctionsPingGenerated", "Arn"]},
+                                                     {"Fn::GetAtt": ["ShopFunctionsCountGenerated", "Arn"]}]]}}}
+    root = shop(tmp_path, Outputs=outputs)
+    template = root / "src/Shop/serverless.template"
+    line = template.read_text().splitlines().index('    "Both": {') + 1
+    code, err = migrate(root)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert err.startswith(f"lambda-split: error: {template}:{line}: output Both refers to")
+
+
+def test_an_owned_api_both_stacks_need_is_reported_once(tmp_path):
+    api = ("AnnotationsHttpApi", {"Type": "AWS::Serverless::HttpApi", "Metadata": {"Tool": "Amazon.Lambda.Annotations"}})
+    events = {"Events": {"Get": {"Type": "HttpApi", "Properties": {"Path": "/", "Method": "GET",
+                                                                   "ApiId": {"Ref": "AnnotationsHttpApi"}}}}}
+    resources = (api, function("Ping", None, **events), function("Count", "arm64", **events), MIXED[2])
+    root = shop(tmp_path, resources=resources)
+    code, err = migrate(root)
+    assert code == 0, err
+    assert err.count("AnnotationsHttpApi is owned by the generator and needed by both") == 1
+    for arch in ("X64", "Arm64"):
+        assert "AnnotationsHttpApi" in json.loads((root / f"src/Shop.{arch}/serverless.template").read_text())[
+            "Resources"]
