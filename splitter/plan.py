@@ -358,7 +358,9 @@ def _serializer_attributes(target: SplitTarget) -> tuple[list[str], list[str], C
 
 
 def _internals_visible_to(target: SplitTarget) -> list[str]:
-    names = list(target.project.internals_visible_to)
+    """The assemblies the original grants its internals to, for the function projects to grant too (tests of moved
+    types). `<InternalsVisibleTo Include="$(AssemblyName).Tests" />` means the original's tests, so it is expanded."""
+    names = [target.project.expand_names(name) for name in target.project.internals_visible_to]
     for cs in target.source.files:
         for attribute in cs.assembly_attributes:
             if attribute.name == "InternalsVisibleTo":
@@ -470,7 +472,7 @@ def _edit_library(target: SplitTarget, projects: dict[str, FunctionProject], res
                 removals.append(element_span(text, prop.sourceline, prop.tag if ":" not in name else name))
     edits: list[Edit] = []
     receivers = receivers if receivers is not None else [fp.name for fp in projects.values() if fp.moved]
-    granted = set(project.internals_visible_to)
+    granted = {project.expand_names(name) for name in project.internals_visible_to}
     new_ivt = [name for name in receivers if name not in granted]
     close = text.rfind("</Project>")
     if new_ivt:

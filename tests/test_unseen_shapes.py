@@ -150,3 +150,57 @@ namespace All.Tests
     assert "src\\Core.Arm64\\Core.Arm64.csproj" in tests and "src\\Edge.X64\\Edge.X64.csproj" in tests
     assert_migration_invariants(before, after)
     assert_compiles(after)
+
+
+# -- InternalsVisibleTo written with MSBuild properties ----------------------------------------------------------------
+
+def test_internals_visible_to_the_assembly_name_tests_still_names_the_original_tests(tmp_path, mcs):
+    """`<InternalsVisibleTo Include="$(AssemblyName).Tests" />` copied as written into Shop.X64 would grant
+    Shop.X64.Tests; the tests of a moved handler's internal member are Shop.Tests."""
+    files = {
+        **lambda_project("Shop", ["Thumbnail"], extra="""  <ItemGroup>
+    <InternalsVisibleTo Include="$(AssemblyName).Tests" />
+  </ItemGroup>
+"""),
+        "src/Shop/Checkout.cs": """using Amazon.Lambda.Core;
+
+namespace Shop
+{
+    public class Checkout
+    {
+        public string Handle(string input, ILambdaContext context)
+        {
+            return Total(input).ToString();
+        }
+
+        internal int Total(string input)
+        {
+            return input.Length * 2;
+        }
+    }
+}
+""",
+        "test/Shop.Tests/Shop.Tests.csproj": TEST_CSPROJ.format(
+            references='    <ProjectReference Include="..\\..\\src\\Shop\\Shop.csproj" />\n'),
+        "test/Shop.Tests/CheckoutTests.cs": """using Xunit;
+
+namespace Shop.Tests
+{
+    public class CheckoutTests
+    {
+        [Fact]
+        public void TotalDoubles()
+        {
+            Assert.Equal(4, new Shop.Checkout().Total("ab"));
+        }
+    }
+}
+""",
+        "template.yaml": sam_template(
+            yaml_function("CheckoutFunction", "src/Shop", "Shop::Shop.Checkout::Handle"),
+            yaml_function("ThumbnailFunction", "src/Shop", "Shop::Shop.Thumbnail::Handle", "arm64")),
+    }
+    before, after = migrated(tmp_path, files)
+    assert '<InternalsVisibleTo Include="Shop.Tests" />' in (after / "src/Shop.X64/Shop.X64.csproj").read_text()
+    assert_migration_invariants(before, after)
+    assert_compiles(after)

@@ -96,6 +96,14 @@ class Project:
         value = self.properties.get("RootNamespace")
         return value if value and "$(" not in value else self.assembly_name
 
+    def expand_names(self, value: str) -> str:
+        """`value` with the properties that name this project ($(AssemblyName), $(MSBuildProjectName), ...) replaced
+        by their values here: an item copied into another project as written would name that project instead."""
+        names = {"msbuildprojectname": self.name, "projectname": self.name}
+        names["assemblyname"] = names["targetname"] = _expand(self.properties.get("AssemblyName") or self.name, names)
+        names["rootnamespace"] = _expand(self.properties.get("RootNamespace") or names["assemblyname"], names)
+        return _expand(value, names)
+
     @property
     def sdk_style(self) -> bool:
         return self.root.get("Sdk") is not None or any(local(e.tag) == "Sdk" for e in self.root)
@@ -115,6 +123,11 @@ class Project:
 
     def has_package(self, name: str) -> bool:
         return any(p.include.lower() == name.lower() for p in self.package_references)
+
+
+def _expand(value: str, names: dict[str, str]) -> str:
+    """MSBuild `$(Name)` references (names are case-insensitive) replaced from `names`; others kept as written."""
+    return re.sub(r"\$\(\s*([A-Za-z_][\w-]*)\s*\)", lambda m: names.get(m.group(1).lower(), m.group(0)), value)
 
 
 def msbuild_path(base: Path, include: str) -> Path:
