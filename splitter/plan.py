@@ -22,7 +22,7 @@ from splitter.load import MigrationModel, SourceProject, SplitTarget
 from splitter.model.csharp import CsFile, TypeDecl, string_argument
 from splitter.model.msbuild import Solution, SolutionProject, local
 from splitter.model.nodes import Node
-from splitter.model.template import Function, Template
+from splitter.model.template import Function, Template, deployed_handler
 from splitter.render import render
 from splitter.textfile import TextFile, detect_indent, encode
 
@@ -224,17 +224,15 @@ def _place_handlers(target: SplitTarget, projects: dict[str, FunctionProject], r
     users: dict[TypeDecl, list[Function]] = {}
     for fp in projects.values():
         for function in fp.functions:
-            ref = HandlerRef.parse(function.handler)
-            if ref is None or ref.assembly != project.assembly_name:
-                continue
-            decl = by_name.get(ref.type_name)
-            while decl is not None and not decl.top_level:
-                decl = _outer_of(decl, source)
+            decl = _handler_type(HandlerRef.parse(function.handler), project.assembly_name, by_name, source)
             if decl is not None:
                 users.setdefault(decl, []).append(function)
+    pinned = _pinned_types(target, by_name)
+    for decl in pinned.keys() - users.keys():
+        result.decisions.append(Decision("shared", decl.full_name, f"stays in {project.name}: {pinned[decl]}"))
     for decl, functions in users.items():
         archs = sorted({f.architecture for f in functions})
-        reason = _why_shared(decl, archs, target)
+        reason = pinned.get(decl) or _why_shared(decl, archs, target)
         if reason:
             result.decisions.append(Decision("shared", decl.full_name, f"stays in {project.name}: {reason}"))
             continue
@@ -244,16 +242,61 @@ def _place_handlers(target: SplitTarget, projects: dict[str, FunctionProject], r
                                          f"moves to {fp.name}: only {archs[0]} functions use it"))
 
 
+def _handler_type(ref: HandlerRef | None, assembly: str, by_name: dict[str, TypeDecl],
+                  source: SourceProject) -> TypeDecl | None:
+    """The top-level type of the project that a handler names (a nested handler type moves with its outer type)."""
+    if ref is None or ref.assembly != assembly:
+        return None
+    decl = by_name.get(ref.type_name)
+    while decl is not None and not decl.top_level:
+        decl = _outer_of(decl, source)
+    return decl
+
+
+def _pinned_types(target: SplitTarget, by_name: dict[str, TypeDecl]) -> dict[TypeDecl, str]:
+    """Types named by a handler the template writes through `!Sub` or `Ref`, with why they stay: migrate splices
+    literal handler strings only, and one of these keeps naming the library's assembly, where the type must stay."""
+    pinned: dict[TypeDecl, str] = {}
+    for unit in target.units:
+        if unit.source != "sam":
+            continue
+        for function in unit.functions:
+            if function.handler is not None or function.handler_node is None:
+                continue
+            value, written = deployed_handler(function, unit.template)
+            ref = HandlerRef.parse(value)
+            decl = _handler_type(ref, target.project.assembly_name, by_name, target.source)
+            if decl is not None:
+                pinned.setdefault(decl, f"the Handler of {function.logical_id} is {written}, which lambda-split does "
+                                        "not rewrite")
+    return pinned
+
+
 def _refuse_unsupported(target: SplitTarget) -> None:
     for unit in target.units:
         for function in unit.functions:
-            if function.handler and "::" not in function.handler:
+            handler = function.handler
+            if handler is None and unit.source == "sam" and function.handler_node is not None:
+                handler = _evaluated_handler(function, unit.template)
+            if handler and "::" not in handler:
                 raise SplitterError(
-                    f"{function.logical_id} runs the executable assembly {function.handler}, whose own Main picks "
+                    f"{function.logical_id} runs the executable assembly {handler}, whose own Main picks "
                     "the function for functions of both architectures; lambda-split cannot split a hand-written "
                     "Main without risking a package that does not start", function.template_path, function.line,
                     hint="split it by hand: one executable project per architecture, each with its own Main "
                          "(Amazon.Lambda.Annotations projects with GenerateMain are split automatically)")
+
+
+def _evaluated_handler(function: Function, template: Template) -> str:
+    """A handler written through an intrinsic, evaluated; one that cannot be could name any type migrate moves."""
+    value, written = deployed_handler(function, template)
+    if value is None:
+        raise SplitterError(
+            f"the Handler of {function.logical_id} is {written}, which lambda-split cannot evaluate, so it cannot tell "
+            "which type the function runs and whether moving it would break the function",
+            template.path, function.handler_node.line,
+            hint="pass --parameter NAME=VALUE for the parameters it uses, or write the handler as a string")
+    return value
 
 
 def _outer_of(decl: TypeDecl, source: SourceProject) -> TypeDecl | None:

@@ -15,7 +15,7 @@ from splitter.discover import discover
 from splitter.load import compile_items
 from splitter.model.csharp import parse_file
 from splitter.model.msbuild import load_project
-from splitter.model.template import load_template
+from splitter.model.template import deployed_handler, load_template
 
 SKIP = {".git", "bin", "obj"}
 
@@ -103,10 +103,14 @@ def assert_handlers_resolve(root: Path) -> None:
         if unit.project is None:
             continue
         for function in unit.functions:
-            if "::" not in function.handler:
+            handler = function.handler
+            if handler is None and unit.source == "sam":       # a !Sub or Ref, evaluated as it deploys
+                handler = deployed_handler(function, unit.template)[0]
+            assert handler, f"{function.logical_id}: no handler lambda-split can evaluate"
+            if "::" not in handler:
                 _assert_executable_handler(function, unit.project.path, all_files)
                 continue
-            assembly, type_name, method = function.handler.split("::")
+            assembly, type_name, method = handler.split("::")
             type_name = type_name.replace("+", ".")
             candidates = [p for p in _package_projects(unit.project.path)
                           if load_project(p).assembly_name == assembly]
@@ -121,9 +125,22 @@ def assert_handlers_resolve(root: Path) -> None:
                 for decl in parse_file(cs).all_types():
                     if generated and decl.full_name == generated.group("type"):
                         found |= _has_lambda_function(decl, method)
-                    elif decl.full_name == type_name and decl.has_method(method):
-                        found = True
+                    elif decl.full_name == type_name:
+                        found |= _declares_or_inherits(decl, method, unit.project.path, all_files)
             assert found, f"{function.logical_id}: {type_name}::{method} is not compiled into {assembly}"
+
+
+def _declares_or_inherits(decl, method: str, csproj: Path, all_files: list[Path]) -> bool:
+    """The type declares the method, or a base class in its package does (`Handler : FunctionBase<Request>`)."""
+    seen = set()
+    while decl is not None and decl.full_name not in seen:
+        if decl.has_method(method):
+            return True
+        seen.add(decl.full_name)
+        base = re.sub(r"<.*", "", decl.bases[0]).split(".")[-1].strip() if decl.bases else None
+        decl = next((d for p in _package_projects(csproj) for cs in compile_items(load_project(p), all_files)
+                     for d in parse_file(cs).all_types() if base and d.name == base and d.kind == "class"), None)
+    return False
 
 
 def _has_lambda_function(decl, method: str) -> bool:

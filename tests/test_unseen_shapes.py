@@ -12,7 +12,7 @@ from conftest import write_tree
 from dotnet_compile import assert_compiles, mcs  # noqa: F401  (mcs is a fixture: skips, or fails in CI, without mcs)
 from invariants import (assert_architectures_kept, assert_handlers_resolve, assert_nothing_lost,
                         assert_one_architecture_per_build, copy_tree, git_run, read_tree)
-from reliability import run_cli
+from reliability import assert_one_clear_line, run_cli
 
 LAMBDA_CSPROJ = """<Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
@@ -202,5 +202,122 @@ namespace Shop.Tests
     }
     before, after = migrated(tmp_path, files)
     assert '<InternalsVisibleTo Include="Shop.Tests" />' in (after / "src/Shop.X64/Shop.X64.csproj").read_text()
+    assert_migration_invariants(before, after)
+    assert_compiles(after)
+
+
+# -- handlers written through intrinsics -------------------------------------------------------------------------------
+
+FEED_PARAMETERS = """Parameters:
+  AssemblyName:
+    Type: String
+    Default: Feed
+  IngestHandler:
+    Type: String
+"""
+
+
+def test_a_type_named_by_a_sub_handler_stays_in_the_library_where_the_handler_finds_it(tmp_path, mcs):
+    """IngestAgainFunction alone would move Feed.Ingest to Feed.X64, but IngestFunction names it through a !Sub that
+    keeps saying `Feed::`; moved, the type would no longer be in the assembly that handler loads."""
+    files = {
+        **lambda_project("Feed", ["Ingest", "Publish"]),
+        "template.yaml": sam_template(
+            yaml_function("IngestFunction", "src/Feed", '!Sub "${AssemblyName}::Feed.Ingest::Handle"'),
+            yaml_function("IngestAgainFunction", "src/Feed", "Feed::Feed.Ingest::Handle"),
+            yaml_function("PublishFunction", "src/Feed", "Feed::Feed.Publish::Handle", "arm64"),
+            head=FEED_PARAMETERS.replace("  IngestHandler:\n    Type: String\n", "")),
+    }
+    before, after = migrated(tmp_path, files)
+    assert (after / "src/Feed/Ingest.cs").is_file() and not (after / "src/Feed.X64/Ingest.cs").exists()
+    template = (after / "template.yaml").read_text()
+    assert 'Handler: !Sub "${AssemblyName}::Feed.Ingest::Handle"' in template
+    assert "Handler: Feed::Feed.Ingest::Handle" in template
+    assert_migration_invariants(before, after)
+    assert_compiles(after)
+
+
+def test_a_handler_from_a_parameter_without_default_stops_migrate_with_one_line(tmp_path):
+    files = {
+        **lambda_project("Feed", ["Ingest", "Publish"]),
+        "template.yaml": sam_template(
+            yaml_function("IngestFunction", "src/Feed", "!Ref IngestHandler"),
+            yaml_function("PublishFunction", "src/Feed", "Feed::Feed.Publish::Handle", "arm64"),
+            head=FEED_PARAMETERS),
+    }
+    root = write_tree(tmp_path, files)
+    before = read_tree(root)
+    result = run_cli("migrate", "--dry-run", root)
+    assert_one_clear_line(result, "template.yaml:13:", "IngestFunction", "!Ref IngestHandler", "--parameter")
+    assert read_tree(root) == before
+    resolved = run_cli("migrate", "--dry-run", root, "--parameter", "IngestHandler=Feed::Feed.Ingest::Handle")
+    assert resolved.code == 0, resolved.err
+    assert "Feed.Ingest stays in Feed: the Handler of IngestFunction is !Ref IngestHandler" in resolved.err
+
+
+# -- handler types the runtime finds through inheritance or nesting ----------------------------------------------------
+
+def test_handlers_inherited_from_a_generic_base_and_nested_types_move_with_their_declaring_type(tmp_path, mcs):
+    files = {
+        **lambda_project("Svc", []),
+        "src/Svc/FunctionBase.cs": """using Amazon.Lambda.Core;
+
+namespace Svc
+{
+    public abstract class FunctionBase<TRequest>
+    {
+        public string Handle(TRequest request, ILambdaContext context)
+        {
+            return Process(request);
+        }
+
+        protected abstract string Process(TRequest request);
+    }
+}
+""",
+        "src/Svc/Resize.cs": """namespace Svc
+{
+    public class ResizeRequest
+    {
+        public int Width { get; set; }
+    }
+
+    public class Resize : FunctionBase<ResizeRequest>
+    {
+        protected override string Process(ResizeRequest request)
+        {
+            return request.Width.ToString();
+        }
+    }
+}
+""",
+        "src/Svc/Audit.cs": """using Amazon.Lambda.Core;
+
+namespace Svc.Jobs
+{
+    public class Outer
+    {
+        public class Audit
+        {
+            public string Run(string input, ILambdaContext context)
+            {
+                return "audit";
+            }
+        }
+    }
+}
+""",
+        "src/Svc/Daily.cs": handler("Svc", "Daily"),
+        "template.yaml": sam_template(
+            yaml_function("ResizeFunction", "src/Svc", "Svc::Svc.Resize::Handle", "arm64"),
+            yaml_function("AuditFunction", "src/Svc", "Svc::Svc.Jobs.Outer+Audit::Run", "arm64"),
+            yaml_function("DailyFunction", "src/Svc", "Svc::Svc.Daily::Handle")),
+    }
+    before, after = migrated(tmp_path, files)
+    assert "class Resize" in (after / "src/Svc.Arm64/Resize.cs").read_text()
+    assert "class ResizeRequest" in (after / "src/Svc/Resize.cs").read_text()
+    assert (after / "src/Svc.Arm64/Audit.cs").is_file()
+    template = (after / "template.yaml").read_text()
+    assert "Svc.Arm64::Svc.Jobs.Outer+Audit::Run" in template and "Svc.Arm64::Svc.Resize::Handle" in template
     assert_migration_invariants(before, after)
     assert_compiles(after)

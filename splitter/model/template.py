@@ -6,6 +6,7 @@ AWS tooling does, and each keeps the node it came from, so that `migrate` can ed
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -36,6 +37,7 @@ class Function:
     node: Node                              # the resource
     properties: Node | None
     managed_by_annotations: bool = False
+    handler_node: Node | None = None        # the Handler value (the function's own or Globals'), literal or not
     deploy_instruction: ClassVar[str] = "Deploy the whole stack from the template's folder with " \
         "`dotnet lambda deploy-serverless`."
 
@@ -145,7 +147,7 @@ def _function(template: Template, logical_id: str, resource: Node, resource_type
         package_type=package_type, architecture=architecture, architecture_origin=arch_origin,
         architecture_problem=problem, code_uri=code_uri, code_uri_origin=code_origin,
         handler=_literal(handler_node), node=resource, properties=properties,
-        managed_by_annotations=_literal(tool) == ANNOTATIONS_TOOL,
+        managed_by_annotations=_literal(tool) == ANNOTATIONS_TOOL, handler_node=handler_node,
     )
 
 
@@ -227,6 +229,55 @@ def resolve_architecture(node: Node | None, template: Template) -> tuple[str | N
     return values[0], None
 
 
+def deployed_handler(function: Function, template: Template) -> tuple[str | None, str]:
+    """The handler string a function deploys with, and how the template writes it. A literal is itself; a `Ref`
+    to a parameter or a `Fn::Sub` over parameters resolves through --parameter, else the parameter's Default, as for
+    architectures. (None, how it is written) when it cannot be known before deployment."""
+    node = function.handler_node
+    if function.handler is not None or node is None:
+        return function.handler, "a string"
+    call = intrinsic(node)
+    if call is None:
+        return None, "not a string"
+    name, arg = call
+    written = _written(node, template)
+    if name == "Ref":
+        return _resolve_ref(call, template), written
+    if name != "Fn::Sub":
+        return None, written
+    variables: dict[str, str | None] = {}
+    if arg.kind == "seq" and len(arg.value) == 2 and arg.value[1].kind == "map":
+        variables = {key: _literal(value) for key, value in arg.value[1].items()}
+        arg = arg.value[0]
+    if arg.kind != "scalar" or arg.tag or not isinstance(arg.value, str):
+        return None, written
+    unknown = False
+
+    def substitute(match) -> str:
+        nonlocal unknown
+        key = match.group(1)
+        if key.startswith("!"):
+            return "${" + key[1:] + "}"            # ${!Literal} writes ${Literal}
+        value = variables[key] if key in variables else parameter_value(template, key)
+        unknown |= value is None
+        return value or ""
+    value = re.sub(r"\$\{([^}]*)\}", substitute, arg.value)
+    return (None if unknown else value), written
+
+
+def _written(node: Node, template: Template) -> str:
+    text = " ".join(template.source.text[node.start:node.end].split())
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def parameter_value(template: Template, parameter: str) -> str | None:
+    """A parameter's value from --parameter, else its Default; None for anything else (pseudo parameters too)."""
+    if parameter in template.parameters:
+        return template.parameters[parameter]
+    declared = template.root.path("Parameters", parameter)
+    return _literal(declared.get("Default")) if declared is not None else None
+
+
 def _describe(call: tuple[str, Node]) -> str:
     name, arg = call
     if name == "Ref" and arg.kind == "scalar":
@@ -239,12 +290,7 @@ def _resolve_ref(call: tuple[str, Node], template: Template) -> str | None:
     name, arg = call
     if name != "Ref" or arg.kind != "scalar":
         return None
-    parameter = str(arg.value)
-    if parameter in template.parameters:
-        return template.parameters[parameter]
-    declared = template.root.path("Parameters", parameter)
-    default = _literal(declared.get("Default")) if declared is not None else None
-    return default
+    return parameter_value(template, str(arg.value))
 
 
 def allowed_values(template: Template, parameter: str) -> list[str]:
