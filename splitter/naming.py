@@ -4,6 +4,7 @@ logical IDs. Each check raises a one-line `SplitterError` naming what is wrong."
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from splitter.errors import SplitterError
 
@@ -27,6 +28,10 @@ WINDOWS_DEVICE_NAMES = frozenset(["con", "prn", "aux", "nul", *(f"com{i}" for i 
                                   *(f"lpt{i}" for i in range(1, 10))])
 
 LOGICAL_ID = re.compile(r"[A-Za-z0-9]+")
+# C# identifier characters by Unicode category (ECMA-334, Identifiers). Python's str.isidentifier also accepts
+# Other_ID_Start symbols such as U+2118 (Sm), which the C# compiler rejects.
+CSHARP_START = frozenset(("Lu", "Ll", "Lt", "Lm", "Lo", "Nl"))
+CSHARP_PART = CSHARP_START | {"Mn", "Mc", "Nd", "Pc", "Cf"}
 MAX_LOGICAL_ID = 255
 
 
@@ -38,9 +43,15 @@ def keyword_problem(name: str) -> str | None:
     return None
 
 
+def is_csharp_identifier(name: str) -> bool:
+    """A letter or `_` first, then letters, digits, `_` and combining or formatting marks, as C# reads them."""
+    return bool(name) and (name[0] == "_" or unicodedata.category(name[0]) in CSHARP_START) and all(
+        c == "_" or unicodedata.category(c) in CSHARP_PART for c in name[1:])
+
+
 def check_identifier(name: str, what: str) -> None:
     """A C# identifier: a letter or `_` first, then letters, digits or `_`; no keyword."""
-    if not name.isidentifier():
+    if not is_csharp_identifier(name):
         raise SplitterError(f"{what} {name!r} is not a C# identifier (letters, digits and _, not starting "
                             "with a digit)", hint="for example Orders or OrderService")
     problem = keyword_problem(name)
@@ -59,7 +70,7 @@ def check_dotted_name(name: str, what: str = "solution name") -> list[str]:
         raise SplitterError(f"{what} {name!r} has an empty segment (a leading, trailing or doubled dot)",
                             hint="for example Acme.Orders")
     for segment in segments:
-        if not segment.isidentifier():
+        if not is_csharp_identifier(segment):
             raise SplitterError(f"{what} {name!r}: segment {segment!r} is not a C# identifier (letters, digits "
                                 "and _, not starting with a digit)", hint="for example Acme.Orders")
         problem = keyword_problem(segment)
