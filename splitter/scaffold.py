@@ -22,6 +22,7 @@ RUNTIMES = {"dotnet8": "net8.0", "dotnet10": "net10.0", "dotnet6": "net6.0"}
 DEPRECATED_ON = {"dotnet6": date(2024, 12, 20), "dotnet8": date(2026, 11, 10)}
 # Lambda architecture -> suffix of the project that builds its functions, and the RID it is published for.
 ARCHITECTURES = {"x86_64": ("X64", "linux-x64"), "arm64": ("Arm64", "linux-arm64")}
+MAX_HANDLER = 128           # characters of a Lambda function's Handler
 
 PACKAGE_VERSIONS = {
     "Amazon.Lambda.Core": "2.8.1",
@@ -131,7 +132,22 @@ def parse_request(name: str, functions: tuple[str, ...] | list[str], runtime: st
         FunctionProject(f"{name}.{suffix}", arch, tuple(f for f in parsed if f.architecture == arch))
         for arch, (suffix, _rid) in ARCHITECTURES.items()
         if any(f.architecture == arch for f in parsed))
-    return Solution(name, runtime, RUNTIMES[runtime], template_format, annotations, tuple(parsed), projects)
+    solution = Solution(name, runtime, RUNTIMES[runtime], template_format, annotations, tuple(parsed), projects)
+    _check_handler_lengths(solution)
+    return solution
+
+
+def _check_handler_lengths(solution: Solution) -> None:
+    """Lambda refuses a Handler longer than 128 characters (cfn-lint E3033); it holds the project name twice, so
+    long names are refused here rather than in a template that cannot deploy."""
+    for project in solution.projects:
+        for function in project.functions:
+            handler = solution.handler(project, function)
+            if len(handler) > MAX_HANDLER:
+                shown = function.name if len(function.name) <= 40 else function.name[:40] + "..."
+                raise SplitterError(f"function {shown!r}: its handler would be {len(handler)} characters "
+                                    f"({handler[:40]}...); Lambda allows at most {MAX_HANDLER}",
+                                    hint="shorten the solution name or the function name")
 
 
 def _parse_function(spec: str, solution_segments: list[str]) -> Function:
