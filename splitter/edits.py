@@ -66,11 +66,17 @@ def scalar_text(value: str, fmt: str, like: Node | None = None) -> str:
     return value
 
 
-def replace_scalar(node: Node, value: str, fmt: str, path=None) -> Edit:
+def replace_scalar(node: Node, value: str, fmt: str, path=None, what: str | None = None,
+                   line: int | None = None) -> Edit:
+    """`what` names the value for an error (`CodeUri of GetFunction`) and `line` is where its key is written: an
+    alias's own node carries the anchored value's position."""
     if node.alias or node.anchor:
         # The span is the anchored value's: changing it would change every alias of it too.
-        raise SplitterError(f"the value at line {node.line} is a YAML {'alias' if node.alias else 'anchor'} "
-                            "that lambda-split would have to change", path, node.line,
+        what = what or f"the value at line {node.line}"
+        shared = f"is the YAML alias *{node.anchor} of the value at line {node.line}" if node.alias else \
+            f"defines the YAML anchor &{node.anchor}"
+        raise SplitterError(f"{what} {shared}, which other keys share; lambda-split would have to change it here "
+                            "only", path, line or node.line,
                             hint="write the value out in place of the anchor/alias, then run again")
     text = scalar_text(value, fmt, node)
     if fmt == "yaml" and node.start == node.end:

@@ -617,7 +617,8 @@ def _function_edits(template: Template, function: Function, fp: FunctionProject,
         code = props.get("Code")
         code_node = code if code is not None and code.kind == "scalar" else code.get("S3Key")
     if code_node is not None:
-        edits.append(replace_scalar(code_node, new_uri, fmt))
+        edits.append(replace_scalar(code_node, new_uri, fmt, template.path, f"the CodeUri of {function.logical_id}",
+                                    _key_line(props, "CodeUri", code_node)))
     else:
         inserted.append(("CodeUri", _scalar(new_uri, fmt), None))
     ref = HandlerRef.parse(function.handler)
@@ -626,7 +627,9 @@ def _function_edits(template: Template, function: Function, fp: FunctionProject,
         new_handler = ref.with_assembly(target_fp.name, function.handler)
         handler_node = props.get("Handler")
         if handler_node is not None:
-            edits.append(replace_scalar(handler_node, new_handler, fmt))
+            edits.append(replace_scalar(handler_node, new_handler, fmt, template.path,
+                                        f"the Handler of {function.logical_id}",
+                                        _key_line(props, "Handler", handler_node)))
         else:
             inserted.append(("Handler", _scalar(new_handler, fmt), None))
     # A function that ran on the default architecture gets it written out, so that its project and its
@@ -639,6 +642,11 @@ def _function_edits(template: Template, function: Function, fp: FunctionProject,
     for key, value, block in inserted:
         edits.append(insert_key(text, props, key, value, fmt, after=anchor, yaml_block_value=block))
     return _merge_inserts(edits)
+
+
+def _key_line(props: Node, key: str, value: Node) -> int:
+    """The line the key is written on (an aliased value's own position is the anchor's)."""
+    return props.keys[key].line if key in props.keys else value.line
 
 
 def _merge_inserts(edits: list[Edit]) -> list[Edit]:

@@ -321,3 +321,19 @@ namespace Svc.Jobs
     assert "Svc.Arm64::Svc.Jobs.Outer+Audit::Run" in template and "Svc.Arm64::Svc.Resize::Handle" in template
     assert_migration_invariants(before, after)
     assert_compiles(after)
+
+
+# -- YAML anchors ------------------------------------------------------------------------------------------------------
+
+def test_a_codeuri_shared_through_a_yaml_anchor_stops_migrate_naming_the_file_line_and_function(tmp_path):
+    files = {
+        **lambda_project("Feed", ["Ingest", "Publish"]),
+        "template.yaml": sam_template(
+            yaml_function("IngestFunction", "&code src/Feed", "Feed::Feed.Ingest::Handle"),
+            yaml_function("PublishFunction", "*code", "Feed::Feed.Publish::Handle", "arm64")),
+    }
+    root = write_tree(tmp_path, files)
+    before = read_tree(root)
+    result = run_cli("migrate", root)
+    assert_one_clear_line(result, "template.yaml:6:", "the CodeUri of IngestFunction", "&code")
+    assert read_tree(root) == before
