@@ -70,6 +70,7 @@ def inspect_package(location: Path, architectures: list[str]) -> Inspection:
     an unreadable package or a file that claims to be PE, ELF or deps.json and is not."""
     with package_files(location) as (package_format, files):
         inspection = Inspection(location, package_format)
+        _refuse_nested_root(inspection, [file.path for file in files])
         for file in files:
             if not named_like_binary(file.path):
                 continue
@@ -82,6 +83,21 @@ def inspect_package(location: Path, architectures: list[str]) -> Inspection:
             elif isinstance(result, Skipped):
                 inspection.skipped.append(result)
     return inspection
+
+
+def _refuse_nested_root(inspection: Inspection, paths: list[str]) -> None:
+    """The host reads the app's deps.json and runtimeconfig.json at the package root only: a zip of the publish
+    folder itself (`publish/App.deps.json`) starts no function, whatever its files are built for."""
+    markers = (".deps.json", ".runtimeconfig.json")
+    if inspection.format == "file" or any("/" not in p and p.lower().endswith(markers) for p in paths):
+        return
+    nested = sorted(p for p in paths if p.count("/") == 1 and p.lower().endswith(markers))
+    if nested:
+        folder = nested[0].split("/")[0]
+        raise SplitterError(f"the app's files are in {folder}/, not at the package root, where Lambda looks for "
+                            f"{nested[0].split('/')[1]}", inspection.display(nested[0]),
+                            hint=f"package the contents of {folder}/ (cd {folder} && zip -r ../package.zip .), "
+                                 "not the folder")
 
 
 def _identify(inspection: Inspection, file: PackageFile) -> Binary | Skipped | None:

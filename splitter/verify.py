@@ -24,7 +24,8 @@ Checks (headers only; zip members are streamed, never extracted):
   `runtimes/win-x64/`, `runtimes/osx-arm64/` or the other Lambda CPU's folder are counted as `not_loaded`, not read.
   Everything else in the package is judged, wherever it lies.
 - A file named like a binary that is not PE or ELF is skipped; one that starts with `MZ` / `\\x7fELF` but does not
-  parse (or is truncated), a corrupt zip or a missing path is bad input.
+  parse (or is truncated), a corrupt zip or a missing path is bad input. So is a package whose deps.json and runtimeconfig.json sit in one
+  subfolder (`publish/`) and not at the root, and, in ARTIFACT mode, one holding no .NET file at all.
 
 Exit codes: 0 every file matches, 1 a mismatch (or, with --strict, a missing package), 2 bad input.
 
@@ -231,6 +232,11 @@ def inspect_all(report: Report) -> None:
             inspection = inspect_package(targets[0].location, architectures)
         except SplitterError as error:
             report.errors.append(error)
+            continue
+        if targets[0].unit is None and not (inspection.binaries or inspection.skipped or inspection.not_loaded):
+            report.errors.append(SplitterError(
+                "holds no assembly, native library or deps.json: not a built .NET Lambda package", targets[0].location,
+                hint="give the zip `dotnet lambda package` wrote, or its publish folder"))
             continue
         for target in targets:
             target.inspection = inspection

@@ -74,3 +74,49 @@ def test_non_ascii_letters_c_sharp_accepts_give_a_solution_that_parses_and_compi
     assert run_cli(["check", root])[0] == 0
     assert cfn_lint(templates_of(root)).returncode == 0
     assert_compiles(root)
+
+
+# -- verify ----------------------------------------------------------------------------------------------------------
+
+def verify(*args) -> tuple[int, list[str], str]:
+    code, out, err = run_cli(["verify", *map(str, args)])
+    return code, out.splitlines(), err
+
+
+def test_a_zip_of_the_publish_folder_itself_is_refused_naming_the_folder(tmp_path):
+    from test_verify import linux_package, write_zip
+    package = write_zip(tmp_path / "fn.zip", {f"publish/{name}": data for name, data in linux_package("arm64").items()})
+    for arch in ("arm64", "x86_64"):
+        code, _, err = verify(package, "--arch", arch)
+        assert code == 2, err
+        assert err.strip().splitlines() == [
+            f"lambda-split: error: {package}/publish/Function.deps.json: the app's files are in publish/, not at the "
+            "package root, where Lambda looks for Function.deps.json (package the contents of publish/ (cd publish "
+            "&& zip -r ../package.zip .), not the folder)"]
+
+
+def test_a_flat_package_with_deps_json_in_a_subfolder_too_is_checked_as_usual(tmp_path):
+    from test_verify import deps_json, linux_package, write_zip
+    files = dict(linux_package("arm64"), **{"tools/Helper.deps.json": deps_json("linux-x64")})
+    code, lines, err = verify(write_zip(tmp_path / "fn.zip", files), "--arch", "arm64")
+    assert code == 0, lines + [err]
+
+
+def test_a_package_without_any_dotnet_file_is_bad_input_not_a_pass(tmp_path):
+    import zipfile
+
+    from test_verify import linux_package, write_zip
+    empty = tmp_path / "empty.zip"
+    zipfile.ZipFile(empty, "w").close()
+    nested = write_zip(tmp_path / "outer.zip", {"inner.zip": write_zip(tmp_path / "inner.zip",
+                                                                      linux_package("arm64")).read_bytes()})
+    folder = tmp_path / "publish"
+    folder.mkdir()
+    (folder / "readme.txt").write_text("not a package")
+    for package in (empty, nested, folder):
+        code, lines, err = verify(package, "--arch", "arm64")
+        assert code == 2, (package, lines)
+        assert err.strip().splitlines() == [f"lambda-split: error: {package}: holds no assembly, native library or "
+                                            "deps.json: not a built .NET Lambda package (give the zip `dotnet lambda "
+                                            "package` wrote, or its publish folder)"]
+        assert not any(line.startswith("OK") for line in lines)
