@@ -127,3 +127,140 @@ def test_an_owned_api_both_stacks_need_is_reported_once(tmp_path):
     for arch in ("X64", "Arm64"):
         assert "AnnotationsHttpApi" in json.loads((root / f"src/Shop.{arch}/serverless.template").read_text())[
             "Resources"]
+
+
+# -- a modern solution, end to end -------------------------------------------------------------------------------------
+
+MODERN_FUNCTIONS = """using Amazon.Lambda.Annotations;
+using Amazon.Lambda.Annotations.APIGateway;
+using Amazon.Lambda.Core;
+
+[assembly: LambdaSerializer(typeof(Amazon.Lambda.Serialization.SystemTextJson.DefaultLambdaJsonSerializer))]
+
+namespace Todo.Api;
+
+public record TodoItem(string Id, string Title);
+
+public class Functions(ITodoStore store)
+{
+    private int _calls;
+
+    [LambdaFunction(ResourceName = "GetItem", MemorySize = 512, Policies = "AWSLambdaBasicExecutionRole")]
+    [HttpApi(LambdaHttpMethod.Get, "/items/{id}")]
+    public async Task<IHttpResult> GetItem(string id, ILambdaContext context)
+    {
+        Count();
+        var item = await store.FindAsync(id);
+        return item is null ? HttpResults.NotFound() : HttpResults.Ok(item);
+    }
+
+    [LambdaFunction]
+    [HttpApi(LambdaHttpMethod.Post, "/items")]
+    public async Task<IHttpResult> Create([FromBody] TodoItem item, [FromServices] IClock clock)
+    {
+        Count();
+        await store.SaveAsync(item with { Title = $"{item.Title} @ {clock.Now}" });
+        return HttpResults.Created($"/items/{item.Id}", item);
+    }
+
+    private void Count() => Interlocked.Increment(ref _calls);
+}
+
+public interface ITodoStore
+{
+    Task<TodoItem?> FindAsync(string id);
+    Task SaveAsync(TodoItem item);
+}
+
+public interface IClock
+{
+    DateTimeOffset Now { get; }
+}
+"""
+MODERN_QUEUE = """using Amazon.Lambda.Annotations;
+using Amazon.Lambda.Annotations.SQS;
+using Amazon.Lambda.SQSEvents;
+
+namespace Todo.Api.Queue;
+
+public class QueueProcessor(Todo.Api.ITodoStore store)
+{
+    [LambdaFunction(ResourceName = "ProcessQueue", Timeout = 60)]
+    [SQSEvent("arn:aws:sqs:us-east-1:123456789012:todo")]
+    public async Task Handle(SQSEvent evnt)
+    {
+        foreach (var message in evnt.Records)
+        {
+            await store.SaveAsync(new(message.MessageId, message.Body));
+        }
+    }
+}
+"""
+MODERN_STARTUP = """using Microsoft.Extensions.DependencyInjection;
+
+namespace Todo.Api;
+
+[Amazon.Lambda.Annotations.LambdaStartup]
+public class Startup
+{
+    public void ConfigureServices(IServiceCollection services) => services.AddSingleton<IClock, SystemClock>();
+}
+
+internal sealed class SystemClock : IClock
+{
+    public DateTimeOffset Now => DateTimeOffset.UtcNow;
+}
+"""
+
+
+def test_a_modern_csharp_solution_splits_keeping_ids_architectures_handlers_and_syntax(tmp_path):
+    from invariants import assert_resources_unchanged, git_run
+
+    def owned(name, handler, architecture, **properties):
+        props = {"Runtime": "dotnet10", "CodeUri": ".", "MemorySize": 512, "Timeout": 30, "PackageType": "Zip",
+                 "Handler": handler, **properties}
+        if architecture:
+            props["Architectures"] = [architecture]
+        return name, {"Type": "AWS::Serverless::Function", "Metadata": {"Tool": "Amazon.Lambda.Annotations"},
+                      "Properties": props}
+
+    resources = (owned("GetItem", "Todo.Api::Todo.Api.Functions_GetItem_Generated::GetItem", None),
+                 owned("TodoApiFunctionsCreateGenerated", "Todo.Api::Todo.Api.Functions_Create_Generated::Create",
+                       "arm64"),
+                 owned("ProcessQueue", "Todo.Api::Todo.Api.Queue.QueueProcessor_Handle_Generated::Handle", "arm64",
+                       Timeout=60))
+    template = json.dumps({"Transform": "AWS::Serverless-2016-10-31", "Description": "This template is partially "
+                           "managed by Amazon.Lambda.Annotations (v1.9.0.0).", "Resources": dict(resources)}, indent=2)
+    csproj = (Path(__file__).parent / "test_annotations.py").read_text().split('CSPROJ = """', 1)[1].split(
+        '"""', 1)[0].format(extra="").replace("net8.0", "net10.0")
+    root = write_tree(tmp_path / "repo", {
+        "src/Todo.Api/Todo.Api.csproj": csproj, "src/Todo.Api/Functions.cs": MODERN_FUNCTIONS,
+        "src/Todo.Api/Queue/QueueProcessor.cs": MODERN_QUEUE, "src/Todo.Api/Startup.cs": MODERN_STARTUP,
+        "src/Todo.Api/serverless.template": template,
+        "src/Todo.Api/aws-lambda-tools-defaults.json": json.dumps({"template": "serverless.template"})})
+    for args in (("init", "-q"), ("add", "-A"), ("commit", "-qm", "before")):
+        git_run(root, *args)
+    before = write_tree(tmp_path / "before", read_tree(root))
+    code, patch, err = run_cli(["migrate", "--dry-run", root])
+    assert code == 0, err
+    code, err = migrate(root)
+    assert code == 0, err
+    applied = write_tree(tmp_path / "applied", read_tree(before))
+    for args in (("init", "-q"),):
+        git_run(applied, *args)
+    git_run(applied, "apply", "-", stdin=patch.encode("utf-8"))
+    assert read_tree(applied) == read_tree(root)
+    assert_architectures_kept(before, root)
+    assert_resources_unchanged(before, root)
+    assert_handlers_resolve(root)
+    assert_one_generator_per_template(root)
+    for path in root.rglob("*.cs"):
+        assert parses(path), path
+    library = (root / "src/Todo.Api/Functions.cs").read_text()
+    assert "record TodoItem" in library and "interface IClock" in library and "class Functions" not in library
+    assert "class SystemClock" in (root / "src/Todo.Api/Startup.cs").read_text()
+    assert (root / "src/Todo.Api.Arm64/Queue/QueueProcessor.cs").read_text() == MODERN_QUEUE
+    for args in (("add", "-A"), ("commit", "-qm", "after")):
+        git_run(root, *args)
+    code, err = migrate(root)
+    assert code == 0 and "Nothing to do" in err, err
