@@ -41,7 +41,7 @@ def create_projects(target: SplitTarget, projects: dict[str, base.FunctionProjec
     project = target.project
     source = project.source
     nl, indent = source.newline, detect_indent(source.text)
-    own = project.own_properties
+    own = base.function_project_properties(target, projects)
     tf_element = "TargetFrameworks" if "TargetFrameworks" in own else "TargetFramework"
     properties = [(k, v) for k, v in own.items()
                   if k in base.COPIED or layout.executable and k in EXECUTABLE_PROPERTIES]

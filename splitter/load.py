@@ -14,7 +14,7 @@ from splitter.analysis import Analysis, BuildUnit, ProjectCache, analyze
 from splitter.discover import DEFAULTS_FILE, SKIP_DIRS, SOLUTION_SUFFIXES, Workspace, discover
 from splitter.errors import SplitterError
 from splitter.model.csharp import CsFile, parse_file
-from splitter.model.msbuild import PROJECT_SUFFIXES, Project, Solution, load_solution
+from splitter.model.msbuild import PROJECT_SUFFIXES, Project, Solution, load_project, load_solution
 from splitter.textfile import TextFile, read_text
 
 TEST_PACKAGES = ("microsoft.net.test.sdk", "xunit", "nunit", "mstest.testframework", "xunit.v3")
@@ -42,6 +42,8 @@ class SplitTarget:
     units: list[BuildUnit]                         # every unit, in every template, that builds this project
     referencing: list[SourceProject]               # other projects with a ProjectReference to it
     defaults: tuple[TextFile, dict] | None         # its folder's aws-lambda-tools-defaults.json
+    folder_props: dict[str, str] = field(default_factory=dict)   # what a Directory.Build.props in its own folder
+                                                                 # sets: projects beside it do not import that file
 
     @property
     def project(self) -> Project:
@@ -119,9 +121,20 @@ def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
         if defaults_path.is_file():
             from splitter.discover import read_defaults
             defaults = (read_text(defaults_path), read_defaults(defaults_path))
-        model.targets.append(SplitTarget(source_of(project_path), units, referencing, defaults))
+        model.targets.append(SplitTarget(source_of(project_path), units, referencing, defaults,
+                                         _folder_props(project_path.parent)))
     model.solutions = [load_solution(p) for p in workspace.solutions]
     return model
+
+
+def _folder_props(folder: Path) -> dict[str, str]:
+    props = folder / "Directory.Build.props"
+    if not props.is_file():
+        return {}
+    try:
+        return load_project(props).own_properties
+    except SplitterError:
+        return {}              # a broken props file is not ours to report; MSBuild will
 
 
 def _outside_guard(root: Path, path: Path) -> None:

@@ -418,7 +418,7 @@ def _create_projects(target: SplitTarget, projects: dict[str, FunctionProject], 
     project = target.project
     source = project.source
     nl, indent = source.newline, detect_indent(source.text)
-    own = project.own_properties
+    own = function_project_properties(target, projects)
     tf_element = "TargetFrameworks" if "TargetFrameworks" in own else "TargetFramework"
     usings, serializer, serializer_file = _serializer_attributes(target)
     global_usings = [u.text for cs in target.source.files for u in cs.usings if u.is_global]
@@ -446,6 +446,20 @@ def _create_projects(target: SplitTarget, projects: dict[str, FunctionProject], 
             result.changes.add(assembly_attributes_file(
                 result, fp, global_usings, usings, serializer, serializer_file or fp.moved[0].file,
                 "the library's assembly-level LambdaSerializer and global usings"))
+
+
+def function_project_properties(target: SplitTarget, projects: dict[str, FunctionProject]) -> dict[str, str]:
+    """The properties the function projects take over: the original's own, and those a Directory.Build.props in
+    its folder gives it, which MSBuild does not import into the projects created beside that folder (a target
+    framework set there would be missing, and the build would fail)."""
+    own = dict(target.project.own_properties)
+    if _is_nested(target, projects):
+        return own
+    inherited = {k: v for k, v in target.folder_props.items() if k not in own}
+    if "TargetFramework" in own or "TargetFrameworks" in own:
+        inherited.pop("TargetFramework", None)
+        inherited.pop("TargetFrameworks", None)
+    return {**own, **inherited}
 
 
 def _for_architecture(value, architecture: str):

@@ -13,6 +13,8 @@ from dotnet_compile import assert_compiles, mcs  # noqa: F401  (mcs is a fixture
 from invariants import (assert_architectures_kept, assert_handlers_resolve, assert_nothing_lost,
                         assert_one_architecture_per_build, copy_tree, git_run, read_tree)
 from reliability import assert_one_clear_line, run_cli
+from splitter.analysis import analyze
+from splitter.discover import discover
 
 LAMBDA_CSPROJ = """<Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
@@ -337,3 +339,32 @@ def test_a_codeuri_shared_through_a_yaml_anchor_stops_migrate_naming_the_file_li
     result = run_cli("migrate", root)
     assert_one_clear_line(result, "template.yaml:6:", "the CodeUri of IngestFunction", "&code")
     assert read_tree(root) == before
+
+
+# -- properties the original inherits --------------------------------------------------------------------------------
+
+def test_function_projects_keep_what_a_directory_build_props_in_the_project_folder_set(tmp_path):
+    """src/Api/Directory.Build.props gives Api its target framework; MSBuild does not import it into src/Api.X64,
+    so without the property written out the function projects would not build (NETSDK1013)."""
+    files = {
+        **lambda_project("Api", ["Get", "Put"]),
+        "src/Api/Directory.Build.props": """<Project>
+  <PropertyGroup>
+    <TargetFramework>net8.0</TargetFramework>
+    <PublishReadyToRun>true</PublishReadyToRun>
+  </PropertyGroup>
+</Project>
+""",
+        "template.yaml": sam_template(
+            yaml_function("GetFunction", "src/Api", "Api::Api.Get::Handle"),
+            yaml_function("PutFunction", "src/Api", "Api::Api.Put::Handle", "arm64")),
+    }
+    files["src/Api/Api.csproj"] = files["src/Api/Api.csproj"].replace(
+        "    <TargetFramework>net8.0</TargetFramework>\n", "").replace(
+        "    <PublishReadyToRun>true</PublishReadyToRun>\n", "")
+    before, after = migrated(tmp_path, files)
+    units = analyze(discover(after)).units
+    assert sorted(u.project.name for u in units) == ["Api.Arm64", "Api.X64"]
+    for unit in units:
+        assert unit.project.target_frameworks == ["net8.0"] and unit.ready_to_run, unit.project.source.text
+    assert_migration_invariants(before, after)
