@@ -17,7 +17,7 @@ from splitter import annotations_projects, plan as base, usings
 from splitter.annotations_projects import PACKAGE
 from splitter.annotations_template import TemplateSplit, owned_function_edits, split_template, template_changes
 from splitter.changes import Create, Modify, Move
-from splitter.edits import Edit, remove_spans
+from splitter.edits import Edit, line_start, remove_spans
 from splitter.errors import SplitterError
 from splitter.load import SourceProject, SplitTarget
 from splitter.model.csharp import CsFile, MemberDecl, TypeDecl, named_argument
@@ -504,6 +504,9 @@ def _move_sources(target: SplitTarget, projects: dict[str, base.FunctionProject]
             drop += [(u.start, u.end) for u in cs.usings if u.is_global]
             drop += namespaces.dangling(cs, arch)
             copies[arch] = _without(cs, drop, set(cs.types) - set(gets))
+            for decl in gets:
+                if decl in split:
+                    copies[arch] = _silence_unread_parameters(copies[arch], decl, split[decl].parts[arch])
         rel = cs.path.relative_to(folder)
         first = True
         for arch, text in copies.items():
@@ -520,6 +523,25 @@ def _move_sources(target: SplitTarget, projects: dict[str, base.FunctionProject]
             result.changes.add(Modify(result.rel(cs.path), cs.source.raw,
                                       encode(library_text, cs.source.encoding, cs.source.bom),
                                       "Annotations classes moved to the function projects"))
+
+
+def _silence_unread_parameters(text: str, decl: TypeDecl, kept: list[MemberDecl]) -> str:
+    """A copy that no longer reads some parameters of its primary constructor (only the other architecture's
+    methods did) would warn CS9113, an error under TreatWarningsAsErrors. The parameters stay, since dependency
+    injection constructs the class with them; the copy disables that warning above the class."""
+    used = set(decl.base_uses).union(*(m.uses for m in kept))
+    unread = [p for p in decl.primary_parameters if p not in used]
+    header = decl.file.text[decl.start:decl.body_start] if decl.body_start is not None else ""
+    at = text.find(header) if unread and header else -1
+    if at < 0:
+        return text
+    start = line_start(text, at)
+    indent = text[start:at]
+    while start > 0 and text[line_start(text, start - 1):start].strip().startswith("///"):   # its doc comment
+        start = line_start(text, start - 1)
+    pragma = f"{indent}#pragma warning disable CS9113 // {', '.join(unread)}: read only by the other " \
+             f"architecture's methods (lambda-split){decl.file.source.newline}"
+    return text[:start] + pragma + text[start:]
 
 
 def _without(cs: CsFile, spans: list[tuple[int, int]], gone: set[TypeDecl]) -> str:

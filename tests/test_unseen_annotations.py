@@ -264,3 +264,54 @@ def test_a_modern_csharp_solution_splits_keeping_ids_architectures_handlers_and_
         git_run(root, *args)
     code, err = migrate(root)
     assert code == 0 and "Nothing to do" in err, err
+
+
+PRIMARY = """using Amazon.Lambda.Annotations;
+
+namespace Shop;
+
+public abstract class Handlers(IClock clock)
+{
+    protected IClock Clock => clock;
+}
+
+/// <summary>Functions of both architectures.</summary>
+public class Functions(IClock clock, IPrices prices, IAudit audit) : Handlers(clock)
+{
+    [LambdaFunction]
+    public string Ping() => prices.Quote() + Clock.Now();
+
+    [LambdaFunction]
+    public int Count(int value) => audit.Record(value);
+
+    [LambdaFunction]
+    public string Where() => audit.Record(1).ToString();
+}
+
+public interface IPrices
+{
+    string Quote();
+}
+
+public interface IAudit
+{
+    int Record(int value);
+}
+"""
+
+
+def test_a_copy_that_no_longer_reads_a_primary_constructor_parameter_disables_cs9113_above_the_class(tmp_path):
+    root = shop(tmp_path, {"src/Shop/Functions.cs": PRIMARY})
+    code, err = migrate(root)
+    assert code == 0, err
+    x64 = (root / "src/Shop.X64/Functions.cs").read_text()
+    arm64 = (root / "src/Shop.Arm64/Functions.cs").read_text()
+    # clock is passed to the base class, so both copies read it; Ping (x86_64) reads prices, Count and Where audit.
+    assert "#pragma warning disable CS9113 // audit: read only by the other architecture's methods (lambda-split)\n" \
+           "/// <summary>Functions of both architectures.</summary>\npublic class Functions(" in x64
+    assert "#pragma warning disable CS9113 // prices: read only by the other architecture's methods" in arm64
+    assert x64.count("#pragma") == arm64.count("#pragma") == 1
+    assert "#pragma" not in (root / "src/Shop/Functions.cs").read_text()
+    for path in root.rglob("*.cs"):
+        assert parses(path), path
+    assert_handlers_resolve(root)

@@ -89,6 +89,10 @@ class TypeDecl:
     top_level: bool = True
     members: list[MemberDecl] = field(default_factory=list)    # every member, nested types included, in order
     bases: list[str] = field(default_factory=list)             # the base list as written: base class, interfaces
+    primary_parameters: list[str] = field(default_factory=list)   # `class Functions(IStore store)`: ["store"]
+    base_span: tuple[int, int] | None = None                   # the base list (`: Base(store), IDisposable`)
+    base_uses: set[str] = field(default_factory=set)           # the identifiers in it
+    body_start: int | None = None                              # the `{` of the body
 
     @property
     def is_partial(self) -> bool:
@@ -179,6 +183,8 @@ def parse_file(path: Path, source: TextFile | None = None) -> CsFile:
     for decl in result.all_types():
         for member in decl.members:
             member.uses = result.identifiers_in(member.start, member.end)
+        if decl.base_span is not None:
+            decl.base_uses = result.identifiers_in(*decl.base_span)
     return result
 
 
@@ -238,8 +244,14 @@ def _type(node, namespace: str, data: bytes, offsets: ByteOffsets, result: CsFil
     bases = next((c for c in node.named_children if c.type == "base_list"), None)
     if bases is not None:
         decl.bases = [_text(b, data) for b in bases.named_children]
+        decl.base_span = (offsets.char(bases.start_byte), offsets.char(bases.end_byte))
+    parameters = next((c for c in node.named_children if c.type == "parameter_list"), None)
+    if parameters is not None:
+        decl.primary_parameters = [_text(p.child_by_field_name("name"), data) for p in parameters.named_children
+                                   if p.type == "parameter" and p.child_by_field_name("name") is not None]
     body = node.child_by_field_name("body")
     if body is not None:
+        decl.body_start = offsets.char(body.start_byte)
         for member in body.named_children:
             if member.type == "method_declaration":
                 method_name = member.child_by_field_name("name")
