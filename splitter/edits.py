@@ -123,6 +123,8 @@ def _insert_yaml_key(text: str, mapping: Node, key: str, value_text: str, after:
                      block: list[str] | None) -> Edit:
     nl = newline_of(text)
     if mapping.flow:
+        if block is not None:       # a block sequence (`- x86_64` lines) cannot sit in a flow mapping: write it flow
+            value_text = "[" + ", ".join(line.strip()[1:].strip() for line in block) + "]"
         close = text.rfind("}", mapping.start, mapping.end)
         return Edit(close, close, f", {key}: {value_text}")
     anchor = _anchor(mapping, after, scalar_only=True)

@@ -368,3 +368,29 @@ def test_function_projects_keep_what_a_directory_build_props_in_the_project_fold
     for unit in units:
         assert unit.project.target_frameworks == ["net8.0"] and unit.ready_to_run, unit.project.source.text
     assert_migration_invariants(before, after)
+
+
+# -- YAML styles around the values migrate writes ------------------------------------------------------------------------
+
+def test_a_function_in_a_flow_mapping_gets_a_flow_architectures_list_in_a_template_of_block_lists(tmp_path):
+    """The template writes `Architectures:` with a block list; in `Properties: {...}` the inserted value was empty
+    (`Architectures: }`), which reads as null: an architecture check and SAM both reject it."""
+    template = """Transform: AWS::Serverless-2016-10-31
+Resources:
+  PublishFunction:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src/Feed, Handler: 'Feed::Feed.Publish::Handle', Runtime: dotnet8}
+  IngestFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/Feed
+      Handler: Feed::Feed.Ingest::Handle
+      Runtime: dotnet8
+      Architectures:
+      - arm64
+"""
+    files = {**lambda_project("Feed", ["Ingest", "Publish"]), "template.yaml": template}
+    before, after = migrated(tmp_path, files)
+    assert "Properties: {CodeUri: src/Feed.X64, Handler: 'Feed.X64::Feed.Publish::Handle', Runtime: dotnet8, " \
+           "Architectures: [x86_64]}\n" in (after / "template.yaml").read_text()
+    assert_migration_invariants(before, after)
