@@ -67,9 +67,10 @@ def scalar_text(value: str, fmt: str, like: Node | None = None) -> str:
 
 
 def replace_scalar(node: Node, value: str, fmt: str, path=None, what: str | None = None,
-                   line: int | None = None) -> Edit:
+                   line: int | None = None, source: str | None = None) -> Edit:
     """`what` names the value for an error (`CodeUri of GetFunction`) and `line` is where its key is written: an
-    alias's own node carries the anchored value's position."""
+    alias's own node carries the anchored value's position. With the document's text (`source`), a one-line YAML
+    block scalar (`Handler: >-` and the value on the next line) keeps its style."""
     if node.alias or node.anchor:
         # The span is the anchored value's: changing it would change every alias of it too.
         what = what or f"the value at line {node.line}"
@@ -78,6 +79,11 @@ def replace_scalar(node: Node, value: str, fmt: str, path=None, what: str | None
         raise SplitterError(f"{what} {shared}, which other keys share; lambda-split would have to change it here "
                             "only", path, line or node.line,
                             hint="write the value out in place of the anchor/alias, then run again")
+    if fmt == "yaml" and node.style in ("|", ">") and source is not None and "\n" not in value:
+        header, newline, content = source[node.start:node.end].partition("\n")
+        if newline and content.strip() and "\n" not in content.strip():
+            indent = content[:len(content) - len(content.lstrip(" \t"))]
+            return Edit(node.start, node.end, header + newline + indent + value)
     text = scalar_text(value, fmt, node)
     if fmt == "yaml" and node.start == node.end:
         text = " " + text       # an empty value (`CodeUri:`) sits right after its colon

@@ -632,7 +632,7 @@ def _function_edits(template: Template, function: Function, fp: FunctionProject,
         code_node = code if code is not None and code.kind == "scalar" else code.get("S3Key")
     if code_node is not None:
         edits.append(replace_scalar(code_node, new_uri, fmt, template.path, f"the CodeUri of {function.logical_id}",
-                                    _key_line(props, "CodeUri", code_node)))
+                                    _key_line(props, "CodeUri", code_node), text))
     else:
         inserted.append(("CodeUri", _scalar(new_uri, fmt), None))
     ref = HandlerRef.parse(function.handler)
@@ -643,7 +643,7 @@ def _function_edits(template: Template, function: Function, fp: FunctionProject,
         if handler_node is not None:
             edits.append(replace_scalar(handler_node, new_handler, fmt, template.path,
                                         f"the Handler of {function.logical_id}",
-                                        _key_line(props, "Handler", handler_node)))
+                                        _key_line(props, "Handler", handler_node), text))
         else:
             inserted.append(("Handler", _scalar(new_handler, fmt), None))
     # A function that ran on the default architecture gets it written out, so that its project and its

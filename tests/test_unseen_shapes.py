@@ -394,3 +394,16 @@ Resources:
     assert "Properties: {CodeUri: src/Feed.X64, Handler: 'Feed.X64::Feed.Publish::Handle', Runtime: dotnet8, " \
            "Architectures: [x86_64]}\n" in (after / "template.yaml").read_text()
     assert_migration_invariants(before, after)
+
+
+def test_a_folded_handler_keeps_its_block_style_crlf_and_bom(tmp_path):
+    template = ("\ufeffTransform: AWS::Serverless-2016-10-31\nResources:\n"
+                + yaml_function("IngestFunction", "src/Feed", "Feed::Feed.Ingest::Handle")
+                + yaml_function("AuditFunction", "src/Feed", ">-\n        Feed::Feed.Audit::Handle", "arm64"))
+    files = {**lambda_project("Feed", ["Ingest", "Audit"]),
+             "template.yaml": template.replace("\n", "\r\n").encode("utf-8")}
+    before, after = migrated(tmp_path, files)
+    data = (after / "template.yaml").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\n") == data.count(b"\r\n")
+    assert b"      Handler: >-\r\n        Feed.Arm64::Feed.Audit::Handle\r\n" in data
+    assert_migration_invariants(before, after)
