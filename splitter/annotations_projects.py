@@ -44,7 +44,7 @@ def create_projects(target: SplitTarget, projects: dict[str, base.FunctionProjec
     own = base.function_project_properties(target, projects)
     tf_element = "TargetFrameworks" if "TargetFrameworks" in own else "TargetFramework"
     properties = [(k, v) for k, v in own.items()
-                  if k in base.COPIED or layout.executable and k in EXECUTABLE_PROPERTIES]
+                  if k in base.COPIED or k in base.DEFAULT_ITEMS or layout.executable and k in EXECUTABLE_PROPERTIES]
     packages = [{"include": p.include, "version": p.version, "private_assets": p.private_assets,
                  "include_assets": p.include_assets} for p in project.package_references
                 if p.include.lower() == PACKAGE.lower() or (p.private_assets or "").lower() == "all"]

@@ -14,7 +14,8 @@ from splitter.analysis import Analysis, BuildUnit, ProjectCache, analyze
 from splitter.discover import DEFAULTS_FILE, SKIP_DIRS, SOLUTION_SUFFIXES, Workspace, discover
 from splitter.errors import SplitterError
 from splitter.model.csharp import CsFile, parse_file
-from splitter.model.msbuild import PROJECT_SUFFIXES, Project, Solution, load_project, load_solution
+from splitter.model.msbuild import (PROJECT_SUFFIXES, Project, Solution, load_project, load_solution,
+                                    msbuild_path)
 from splitter.textfile import TextFile, read_text
 
 TEST_PACKAGES = ("microsoft.net.test.sdk", "xunit", "nunit", "mstest.testframework", "xunit.v3")
@@ -187,6 +188,8 @@ def compile_items(project: Project, all_files: list[Path]) -> list[Path]:
 
 
 def _compile_items(project: Project, cs_files: list[tuple[Path, str]]) -> list[Path]:
+    if not project.default_compile_items:
+        return _listed_items(project, cs_files)
     folder = str(project.folder.resolve())
     prefix = folder if folder.endswith(os.sep) else folder + os.sep
     removes = [r.replace("\\", "/") for r in project.compile_removes]
@@ -205,3 +208,21 @@ def _compile_items(project: Project, cs_files: list[tuple[Path, str]]) -> list[P
             continue
         items.append(path)
     return items
+
+
+def _listed_items(project: Project, cs_files: list[tuple[Path, str]]) -> list[Path]:
+    """The .cs files a project that turns the default globs off lists in `<Compile Include>` (minus its removes),
+    files linked from other folders included."""
+    def patterns(specs: list[str]) -> list[str]:
+        found = []
+        for written in specs:
+            for spec in written.split(";"):
+                if spec.strip() and "$(" not in spec:
+                    absolute = os.path.normpath(msbuild_path(project.folder.resolve(), spec.strip()))
+                    found.append(absolute.replace(os.sep, "/").replace("**/", "*"))
+        return found
+    included = patterns([include for include, _ in project.compile_includes])
+    removed = patterns(project.compile_removes)
+    return [path for path, resolved in cs_files
+            if any(fnmatch(resolved.replace(os.sep, "/"), p) for p in included)
+            and not any(fnmatch(resolved.replace(os.sep, "/"), p) for p in removed)]

@@ -20,7 +20,7 @@ from splitter.edits import (Edit, apply_edits, element_span, indentation_at, ins
 from splitter.errors import SplitterError
 from splitter.load import MigrationModel, SourceProject, SplitTarget
 from splitter.model.csharp import CsFile, TypeDecl, string_argument
-from splitter.model.msbuild import Solution, SolutionProject, local
+from splitter.model.msbuild import Solution, SolutionProject, local, msbuild_path
 from splitter.model.nodes import Node
 from splitter.model.template import Function, Template, deployed_handler
 from splitter.render import render
@@ -37,6 +37,8 @@ COPIED = LAMBDA_ONLY[:2] + ("GenerateRuntimeConfigurationFiles", "CopyLocalLockF
                             "WarningsAsErrors", "NoWarn", "InvariantGlobalization", "TieredCompilation",
                             "TieredCompilationQuickJitForLoops", "TieredPGO", "PublishReadyToRunComposite",
                             "EnableNETAnalyzers", "AnalysisLevel", "Deterministic")
+# Switches of the SDK's default globs: the original may list its sources, a function project globs the moved ones.
+DEFAULT_ITEMS = ("EnableDefaultItems", "EnableDefaultCompileItems")
 # Settings of the original's aws-lambda-tools-defaults.json that shape how its code is packaged; the AWS tools read
 # the defaults file in each CodeUri folder when they package it, so the function projects carry them.
 DEFAULTS_KEPT = ("profile", "region", "configuration", "framework", "msbuild-parameters")
@@ -312,6 +314,8 @@ def _why_shared(decl: TypeDecl, archs: list[str], target: SplitTarget) -> str | 
         return "functions of both architectures use it"
     if decl.is_partial:
         return "it is a partial type"
+    if target.project.folder not in decl.file.path.parents:
+        return f"its file {decl.file.path.name} is linked in from outside the project (<Compile Include>)"
     if decl.file.has_errors:
         return f"{decl.file.path.name} has syntax errors lambda-split cannot read past"
     if decl.file.uses(decl.name, outside=(decl.start, decl.end)):
@@ -430,7 +434,7 @@ def _create_projects(target: SplitTarget, projects: dict[str, FunctionProject], 
             comment=f"Builds the {fp.architecture} Lambda functions of {', '.join(templates)} "
                     f"(split from {project.name} by lambda-split).",
             target_framework_element=tf_element, target_frameworks=own.get(tf_element, ""),
-            properties=[(k, v) for k, v in own.items() if k in COPIED],
+            properties=[(k, v) for k, v in own.items() if k in COPIED or k in DEFAULT_ITEMS],
             project_references=[_msbuild_relpath(project.path, fp.folder, separator)],
             package_references=[{"include": p.include, "version": p.version, "private_assets": p.private_assets,
                                  "include_assets": p.include_assets}
@@ -452,14 +456,19 @@ def function_project_properties(target: SplitTarget, projects: dict[str, Functio
     """The properties the function projects take over: the original's own, and those a Directory.Build.props in
     its folder gives it, which MSBuild does not import into the projects created beside that folder (a target
     framework set there would be missing, and the build would fail)."""
-    own = dict(target.project.own_properties)
-    if _is_nested(target, projects):
-        return own
-    inherited = {k: v for k, v in target.folder_props.items() if k not in own}
-    if "TargetFramework" in own or "TargetFrameworks" in own:
-        inherited.pop("TargetFramework", None)
-        inherited.pop("TargetFrameworks", None)
-    return {**own, **inherited}
+    own = {k: v for k, v in target.project.own_properties.items() if k not in DEFAULT_ITEMS}
+    if not _is_nested(target, projects):
+        inherited = {k: v for k, v in target.folder_props.items() if k not in own and k not in DEFAULT_ITEMS}
+        if "TargetFramework" in own or "TargetFrameworks" in own:
+            inherited.pop("TargetFramework", None)
+            inherited.pop("TargetFrameworks", None)
+        own.update(inherited)
+    # Moved files reach a function project through its globs: a Directory.Build.props that turns them off for every
+    # project is overruled there (the original lists its sources; the function projects do not).
+    if any(target.project.properties.get(k, "").strip().lower() == "false" and k not in target.project.own_properties
+           for k in DEFAULT_ITEMS):
+        own.update({k: "true" for k in DEFAULT_ITEMS})
+    return own
 
 
 def _for_architecture(value, architecture: str):
@@ -527,7 +536,8 @@ def _edit_library(target: SplitTarget, projects: dict[str, FunctionProject], res
             name = local(prop.tag)
             if (name in LAMBDA_ONLY or name in drop) and prop.get("Condition") is None:
                 removals.append(element_span(text, prop.sourceline, prop.tag if ":" not in name else name))
-    edits: list[Edit] = []
+    listed_removals, edits = _listed_moved_sources(target, result)
+    removals += listed_removals
     receivers = receivers if receivers is not None else [fp.name for fp in projects.values() if fp.moved]
     granted = {project.expand_names(name) for name in project.internals_visible_to}
     new_ivt = [name for name in receivers if name not in granted]
@@ -557,6 +567,30 @@ def _edit_library(target: SplitTarget, projects: dict[str, FunctionProject], res
     if new_ivt:
         detail += f"; grants InternalsVisibleTo to {', '.join(new_ivt)}"
     result.decisions.append(Decision("edit", result.rel(project.path), detail))
+
+
+def _listed_moved_sources(target: SplitTarget, result: Plan) -> tuple[list[tuple[int, int]], list[Edit]]:
+    """For a project that lists its sources, the `<Compile Include="...">` items (spans to remove) and the parts of
+    `a.cs;b.cs` lists (edits) naming files that moved out: left, they name files that no longer exist (CS2001).
+    A glob that matched them matches the rest as before."""
+    project, text = target.project, target.project.source.text
+    if project.default_compile_items:
+        return [], []
+    moved = {result.root / c.source for c in result.changes.changes if isinstance(c, Move)}
+    removals, edits = [], []
+    for include, element in project.compile_includes:
+        parts = include.split(";")
+        kept = [part for part in parts if not part.strip() or "*" in part or "?" in part or "$(" in part
+                or Path(os.path.normpath(msbuild_path(project.folder, part.strip()))) not in moved]
+        if len(kept) == len(parts):
+            continue
+        start, end = element_span(text, element.sourceline, local(element.tag))
+        if not any(part.strip() for part in kept):
+            removals.append((start, end))
+            continue
+        value = re.compile(r"\bInclude\s*=\s*([\"'])(.*?)\1", re.S).search(text, start, end)
+        edits.append(Edit(value.start(2), value.end(2), ";".join(kept)))
+    return removals, edits
 
 
 def _edit_tests(target: SplitTarget, projects: dict[str, FunctionProject], result: Plan, root: Path) -> None:

@@ -407,3 +407,64 @@ def test_a_folded_handler_keeps_its_block_style_crlf_and_bom(tmp_path):
     assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\n") == data.count(b"\r\n")
     assert b"      Handler: >-\r\n        Feed.Arm64::Feed.Audit::Handle\r\n" in data
     assert_migration_invariants(before, after)
+
+
+# -- projects that list their sources ------------------------------------------------------------------------------------
+
+LISTED = """  <PropertyGroup>
+    <EnableDefaultCompileItems>false</EnableDefaultCompileItems>
+  </PropertyGroup>
+  <ItemGroup>
+    <Compile Include="AssemblyInfo.cs" />
+    <Compile Include="Handlers\\Get.cs" />
+    <Compile Include="Handlers\\Put.cs" />
+    <Compile Include="..\\Shared\\Clock.cs" Link="Clock.cs" />
+  </ItemGroup>
+"""
+
+
+def listed_sources_solution(extra: str) -> dict:
+    files = lambda_project("Old", [], extra=extra)
+    files.update({
+        "src/Old/Handlers/Get.cs": handler("Old", "Get", "return Shared.Clock.Now();"),
+        "src/Old/Handlers/Put.cs": handler("Old", "Put"),
+        "src/Old/Handlers/Draft.cs": "this file is not compiled {",
+        "src/Shared/Clock.cs": "namespace Shared\n{\n    public static class Clock\n    {\n"
+                               "        public static string Now() { return \"now\"; }\n    }\n}\n",
+        "template.yaml": sam_template(
+            yaml_function("GetFunction", "src/Old", "Old::Old.Get::Handle"),
+            yaml_function("PutFunction", "src/Old", "Old::Old.Put::Handle", "arm64")),
+    })
+    return files
+
+
+def test_a_project_listing_its_sources_stops_listing_the_files_that_moved(tmp_path, mcs):
+    """With EnableDefaultCompileItems=false the library kept `<Compile Include="Handlers\\Get.cs" />` for a file
+    that had moved to Old.X64: CS2001, the library no longer built. Unlisted files are not its sources."""
+    before, after = migrated(tmp_path, listed_sources_solution(LISTED))
+    library = (after / "src/Old/Old.csproj").read_text()
+    assert "Handlers\\Get.cs" not in library and "Handlers\\Put.cs" not in library
+    assert '<Compile Include="AssemblyInfo.cs" />' in library and "..\\Shared\\Clock.cs" in library
+    assert (after / "src/Old.X64/Handlers/Get.cs").is_file() and (after / "src/Old/Handlers/Draft.cs").is_file()
+    assert_migration_invariants(before, after)
+    assert_compiles(after)
+
+
+def test_function_projects_glob_their_sources_when_directory_build_props_turns_globs_off(tmp_path, mcs):
+    files = listed_sources_solution("""  <ItemGroup>
+    <Compile Include="*.cs;Handlers\\Get.cs;Handlers\\Put.cs" />
+  </ItemGroup>
+""")
+    files["Directory.Build.props"] = """<Project>
+  <PropertyGroup>
+    <EnableDefaultCompileItems>false</EnableDefaultCompileItems>
+  </PropertyGroup>
+</Project>
+"""
+    files["src/Old/Handlers/Get.cs"] = handler("Old", "Get")
+    before, after = migrated(tmp_path, files)
+    for name in ("Old.X64", "Old.Arm64"):
+        assert "<EnableDefaultCompileItems>true</EnableDefaultCompileItems>" in \
+            (after / f"src/{name}/{name}.csproj").read_text()
+    assert_migration_invariants(before, after)
+    assert_compiles(after)

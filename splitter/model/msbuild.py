@@ -77,6 +77,7 @@ class Project:
     package_references: list[PackageReference] = field(default_factory=list)
     internals_visible_to: list[str] = field(default_factory=list)
     compile_removes: list[str] = field(default_factory=list)
+    compile_includes: list[tuple[str, etree._Element]] = field(default_factory=list)   # as written, with the item
 
     @property
     def name(self) -> str:
@@ -103,6 +104,12 @@ class Project:
         names["assemblyname"] = names["targetname"] = _expand(self.properties.get("AssemblyName") or self.name, names)
         names["rootnamespace"] = _expand(self.properties.get("RootNamespace") or names["assemblyname"], names)
         return _expand(value, names)
+
+    @property
+    def default_compile_items(self) -> bool:
+        """Whether the SDK globs the project's .cs files; otherwise it compiles what `<Compile Include>` lists."""
+        return all(self.properties.get(name, "true").strip().lower() != "false"
+                   for name in ("EnableDefaultItems", "EnableDefaultCompileItems"))
 
     @property
     def sdk_style(self) -> bool:
@@ -174,6 +181,8 @@ def _read_items(project: Project, group: etree._Element) -> None:
             project.internals_visible_to.append(include)
         elif kind == "Compile" and item.get("Remove"):
             project.compile_removes.append(item.get("Remove"))
+        elif kind == "Compile" and include:
+            project.compile_includes.append((include, item))
 
 
 def _child_text(item: etree._Element, name: str) -> str | None:
