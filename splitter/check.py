@@ -116,7 +116,7 @@ def print_text(analysis: Analysis) -> None:
         click.echo(f"{len(analysis.hazards)} build unit{'s' if len(analysis.hazards) != 1 else ''} serve"
                    f"{'' if len(analysis.hazards) != 1 else 's'} both architectures; {failing} function"
                    f"{'s' if failing != 1 else ''} would fail. Run `lambda-split migrate --dry-run "
-                   f"{_shell_path(ws)}` to preview the fix.")
+                   f"{_shell_path(ws)}{_parameter_options(analysis)}` to preview the fix.")
     else:
         functions = sum(len(u.functions) for u in analysis.units)
         click.echo(f"No hazard: {len(analysis.units)} build unit{'s' if len(analysis.units) != 1 else ''} "
@@ -140,6 +140,13 @@ def _image_line(analysis: Analysis, shown: int = 10) -> str:
 
 def _rid(architecture: str) -> str:
     return "arm64" if architecture == "arm64" else "x64"
+
+
+def _parameter_options(analysis: Analysis) -> str:
+    """The --parameter options check ran with: migrate needs them again to decide the same architectures."""
+    import shlex
+    given = {name: value for template in analysis.templates for name, value in template.parameters.items()}
+    return "".join(f" --parameter {shlex.quote(f'{name}={value}')}" for name, value in given.items())
 
 
 def _shell_path(workspace) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import write_tree
+from conftest import require_real_templates, write_tree
 from dotnet_compile import assert_compiles, mcs  # noqa: F401  (mcs is a fixture: skips, or fails in CI, without mcs)
 from invariants import (assert_architectures_kept, assert_handlers_resolve, assert_nothing_lost,
                         assert_one_architecture_per_build, copy_tree, git_run, read_tree)
@@ -468,3 +468,45 @@ def test_function_projects_glob_their_sources_when_directory_build_props_turns_g
             (after / f"src/{name}/{name}.csproj").read_text()
     assert_migration_invariants(before, after)
     assert_compiles(after)
+
+
+# -- a real repository: aws-samples/serverless-dotnet-demo (NET8), with an arm64 twin of one function ---------------------
+
+def serverless_dotnet_demo(tmp_path: Path) -> Path:
+    """The repository's project files and template as it keeps them (tab-indented csproj with a BOM, versions from
+    Directory.Build.props, <RuntimeIdentifier>linux-x64, runtime switches), C# stand-ins for its sources (the shared
+    copy holds none), and GetProductsArm64Function added on the same CodeUri, as a benchmark would add it."""
+    root = tmp_path / "real"
+    shutil.copytree(require_real_templates() / "sdd-net8", root)
+    for path in root.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    net8 = root / "src/NET8"
+    for project in ("GetProducts", "GetProduct", "DeleteProduct", "PutProduct", "GenerateLoadTestResults"):
+        write_tree(net8, {f"{project}/Function.cs": handler(project, "Function").replace(
+            "Handle(", "FunctionHandler(").replace("using Amazon.Lambda.Core;\n", SERIALIZER, 1)})
+    write_tree(net8, {"Shared/DataAccess/DynamoDbProducts.cs": "namespace Shared.DataAccess\n{\n"
+                                                                "    public class DynamoDbProducts\n    {\n    }\n}\n"})
+    template = (net8 / "template.yaml").read_text()
+    twin = """  GetProductsArm64Function:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: ./GetProducts/
+      Handler: GetProducts::GetProducts.Function::FunctionHandler
+      Architectures: [arm64]
+
+"""
+    template = template.replace("  GetProductFunction:\n", twin + "  GetProductFunction:\n", 1)
+    (net8 / "template.yaml").write_text(template)
+    return root
+
+
+def test_check_on_a_real_repository_names_the_parameter_migrate_needs_again(tmp_path):
+    root = serverless_dotnet_demo(tmp_path)
+    unknown = run_cli("check", root)
+    assert_one_clear_line(unknown, "template.yaml:7:", "Ref LambdaArchitecture", "--parameter LambdaArchitecture=")
+    result = run_cli("check", root, "--parameter", "LambdaArchitecture=x86_64")
+    assert result.code == 1, result.err
+    assert "GetProductsArm64Function (line 41)  <- would fail" in result.out
+    assert "<RuntimeIdentifier>linux-x64</RuntimeIdentifier> builds for x86_64" in result.out
+    assert result.out.splitlines()[-1].endswith(
+        f"Run `lambda-split migrate --dry-run {root} --parameter LambdaArchitecture=x86_64` to preview the fix.")
