@@ -31,12 +31,21 @@ ARCH_SUFFIX = {"x86_64": "X64", "arm64": "Arm64"}
 LAMBDA_ONLY = ("AWSProjectType", "PublishReadyToRun", "GenerateRuntimeConfigurationFiles",
                "CopyLocalLockFileAssemblies", "RuntimeIdentifier", "SelfContained", "TieredCompilation",
                "TieredCompilationQuickJitForLoops", "TieredPGO", "PublishReadyToRunComposite")
+# Settings the SDK writes into the published app's runtimeconfig.json or applies when it publishes: they shape the
+# function only in the project Lambda deploys, so they follow the code into the function projects.
+RUNTIME_SETTINGS = ("ServerGarbageCollector", "ConcurrentGarbageCollection", "RetainVMGarbageCollection",
+                    "TieredCompilationQuickJit", "RollForward", "PredefinedCulturesOnly", "UseSystemResourceKeys",
+                    "EventSourceSupport", "ThreadPoolMinThreads", "ThreadPoolMaxThreads", "AutoreleasePoolSupport",
+                    "DebuggerSupport", "MetadataUpdaterSupport", "HttpActivityPropagationSupport",
+                    "StartupHookSupport", "UseNativeHttpHandler", "EnableUnsafeBinaryFormatterSerialization",
+                    "EnableUnsafeUTF7Encoding", "SatelliteResourceLanguages", "PublishReadyToRunEmitSymbols",
+                    "JsonSerializerIsReflectionEnabledByDefault")
 # Properties the function projects carry over from the original, in the original's order.
 COPIED = LAMBDA_ONLY[:2] + ("GenerateRuntimeConfigurationFiles", "CopyLocalLockFileAssemblies", "Nullable",
                             "ImplicitUsings", "LangVersion", "AllowUnsafeBlocks", "TreatWarningsAsErrors",
                             "WarningsAsErrors", "NoWarn", "InvariantGlobalization", "TieredCompilation",
                             "TieredCompilationQuickJitForLoops", "TieredPGO", "PublishReadyToRunComposite",
-                            "EnableNETAnalyzers", "AnalysisLevel", "Deterministic")
+                            "EnableNETAnalyzers", "AnalysisLevel", "Deterministic") + RUNTIME_SETTINGS
 # Switches of the SDK's default globs: the original may list its sources, a function project globs the moved ones.
 DEFAULT_ITEMS = ("EnableDefaultItems", "EnableDefaultCompileItems")
 # Settings of the original's aws-lambda-tools-defaults.json that shape how its code is packaged; the AWS tools read

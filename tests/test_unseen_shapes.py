@@ -510,3 +510,22 @@ def test_check_on_a_real_repository_names_the_parameter_migrate_needs_again(tmp_
     assert "<RuntimeIdentifier>linux-x64</RuntimeIdentifier> builds for x86_64" in result.out
     assert result.out.splitlines()[-1].endswith(
         f"Run `lambda-split migrate --dry-run {root} --parameter LambdaArchitecture=x86_64` to preview the fix.")
+
+
+def test_a_real_repository_split_keeps_the_runtime_switches_in_the_function_projects(tmp_path):
+    """EventSourceSupport and UseSystemResourceKeys go into the runtimeconfig.json of the project Lambda deploys;
+    left only in the library, the functions would run without them."""
+    root = serverless_dotnet_demo(tmp_path)
+    template = root / "src/NET8/template.yaml"
+    template.write_text(template.read_text().replace("    Description: Enter arm64 or x86_64\n",
+                                                     "    Description: Enter arm64 or x86_64\n    Default: x86_64\n"))
+    before, after = migrated(tmp_path, {p.relative_to(root).as_posix(): p.read_bytes()
+                                        for p in root.rglob("*") if p.is_file()})
+    for name in ("GetProducts.X64", "GetProducts.Arm64"):
+        project = (after / f"src/NET8/{name}/{name}.csproj").read_text(encoding="utf-8-sig")
+        for setting in ("<EventSourceSupport>false</EventSourceSupport>", "<UseSystemResourceKeys>true</Use",
+                        "<InvariantGlobalization>true</Invariant", "<PublishReadyToRun>true</Publish"):
+            assert setting in project, (name, setting)
+        assert "RuntimeIdentifier" not in project
+    assert "RuntimeIdentifier" not in (after / "src/NET8/GetProducts/GetProducts.csproj").read_text(encoding="utf-8-sig")
+    assert_migration_invariants(before, after)
