@@ -329,6 +329,9 @@ def _why_shared(decl: TypeDecl, archs: list[str], target: SplitTarget) -> str | 
         return f"{decl.file.path.name} has syntax errors lambda-split cannot read past"
     if decl.file.uses(decl.name, outside=(decl.start, decl.end)):
         return f"other code in {decl.file.path.name} uses it"
+    extension = _extension_used_elsewhere(decl, target)
+    if extension:
+        return f"{extension[0]} calls its extension method {extension[1]}"
     for cs in target.source.files:
         if cs is not decl.file and cs.uses(decl.name):
             return f"{cs.path.name} uses it"
@@ -341,6 +344,22 @@ def _why_shared(decl: TypeDecl, archs: list[str], target: SplitTarget) -> str | 
     handlers = [f for f in _functions_of(decl, target)]
     if any(f.handler is None for f in handlers):
         return "a function's Handler is not a plain string"
+    return None
+
+
+def _extension_used_elsewhere(decl: TypeDecl, target: SplitTarget) -> tuple[str, str] | None:
+    """(where, method) when code outside the type calls one of its extension methods: `text.Shout()` never names
+    the class. Tests count too: migrate gives them a reference to a function project only for the types they name."""
+    names = {m.name for t in [decl, *decl.nested] for m in t.methods if m.extension}
+    for name in sorted(names):
+        if decl.file.uses(name, outside=(decl.start, decl.end)):
+            return f"other code in {decl.file.path.name}", name
+        for cs in target.source.files:
+            if cs is not decl.file and cs.uses(name):
+                return cs.path.name, name
+        for other in target.referencing:
+            if other.uses(name):
+                return f"project {other.project.name}", name
     return None
 
 

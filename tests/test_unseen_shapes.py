@@ -529,3 +529,37 @@ def test_a_real_repository_split_keeps_the_runtime_switches_in_the_function_proj
         assert "RuntimeIdentifier" not in project
     assert "RuntimeIdentifier" not in (after / "src/NET8/GetProducts/GetProducts.csproj").read_text(encoding="utf-8-sig")
     assert_migration_invariants(before, after)
+
+
+# -- code that uses a handler type without naming it ---------------------------------------------------------------------
+
+def test_a_handler_type_whose_extension_method_other_code_calls_stays_in_the_library(tmp_path, mcs):
+    """`input.Shout()` in Whisper never names Shouting: moved to Txt.X64, the arm64 project lost Shout (CS1061)."""
+    files = {
+        **lambda_project("Txt", ["Whisper"], bodies={"Whisper": "return input.Shout().ToLowerInvariant();"}),
+        "src/Txt/Shouting.cs": """using Amazon.Lambda.Core;
+
+namespace Txt
+{
+    public static class Shouting
+    {
+        public static string Handle(string input, ILambdaContext context)
+        {
+            return input.Shout();
+        }
+
+        public static string Shout(this string text)
+        {
+            return text.ToUpperInvariant() + "!";
+        }
+    }
+}
+""",
+        "template.yaml": sam_template(
+            yaml_function("ShoutFunction", "src/Txt", "Txt::Txt.Shouting::Handle"),
+            yaml_function("WhisperFunction", "src/Txt", "Txt::Txt.Whisper::Handle", "arm64")),
+    }
+    before, after = migrated(tmp_path, files)
+    assert (after / "src/Txt/Shouting.cs").is_file() and (after / "src/Txt.Arm64/Whisper.cs").is_file()
+    assert_migration_invariants(before, after)
+    assert_compiles(after)

@@ -31,6 +31,7 @@ class MethodDecl:
     modifiers: set[str]
     start: int
     end: int
+    extension: bool = False        # `static T Name(this U u)`: callers name the method, never its type
 
 
 # Member declarations of a type body, by tree-sitter node type.
@@ -258,7 +259,7 @@ def _type(node, namespace: str, data: bytes, offsets: ByteOffsets, result: CsFil
                 decl.methods.append(MethodDecl(
                     name=_text(method_name, data), attributes=_attributes(member, data),
                     modifiers=_modifiers(member, data), start=offsets.char(member.start_byte),
-                    end=offsets.char(member.end_byte)))
+                    end=offsets.char(member.end_byte), extension=_is_extension(member, data)))
             if member.type in TYPE_NODES:
                 nested = _type(member, namespace, data, offsets, result, decl)
                 decl.nested.append(nested)
@@ -268,6 +269,12 @@ def _type(node, namespace: str, data: bytes, offsets: ByteOffsets, result: CsFil
             elif member.type in MEMBER_NODES:
                 decl.members.append(_member(member, decl.name, data, offsets))
     return decl
+
+
+def _is_extension(method, data: bytes) -> bool:
+    parameters = method.child_by_field_name("parameters")
+    first = next((c for c in parameters.named_children if c.type == "parameter"), None) if parameters else None
+    return first is not None and any(c.type == "modifier" and _text(c, data) == "this" for c in first.children)
 
 
 def _member(node, type_name: str, data: bytes, offsets: ByteOffsets) -> MemberDecl:
