@@ -10,7 +10,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from splitter import progress
-from splitter.analysis import Analysis, BuildUnit, ProjectCache, analyze
+from splitter.analysis import Analysis, BuildUnit, ProjectCache, analyze, resolve_code_uri
 from splitter.discover import DEFAULTS_FILE, SKIP_DIRS, SOLUTION_SUFFIXES, Workspace, discover
 from splitter.errors import SplitterError
 from splitter.model.csharp import CsFile, parse_file
@@ -99,6 +99,9 @@ def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
             to_split[unit.project.path.resolve()].append(unit)
     if not to_split:
         return model
+    _add_other_templates(workspace, parameters, projects, analysis, to_split)
+    if analysis.errors:
+        return model
     all_files = _files_below(root)
     model.existing = {p.relative_to(root).as_posix() for p in all_files}
     cs_files = _resolved_sources(all_files)
@@ -126,6 +129,35 @@ def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
                                          _folder_props(project_path.parent)))
     model.solutions = [load_solution(p) for p in workspace.solutions]
     return model
+
+
+def _add_other_templates(workspace: Workspace, parameters: dict[str, str], projects: ProjectCache,
+                         analysis: Analysis, to_split: dict[Path, list[BuildUnit]]) -> None:
+    """Templates elsewhere below the root (PATH named one stack of several) that build a project being split: their
+    functions are retargeted too, since left alone they would deploy the library, whose handler types may move.
+    Their errors count only where they may concern such a project."""
+    others = [t for t in discover(workspace.root).templates if t not in workspace.templates]
+    if not others:
+        return
+    other = analyze(Workspace(root=workspace.root, templates=others), parameters, projects)
+    for unit in other.units:
+        if unit.project is not None and unit.project.path.resolve() in to_split:
+            to_split[unit.project.path.resolve()].append(unit)
+            analysis.units.append(unit)
+            if unit.template not in analysis.templates:
+                analysis.templates.append(unit.template)
+    loaded = {t.path: t for t in other.templates}
+    for error in other.errors:
+        template = loaded.get(error.path)
+        if template is None or any(_builds(template, function, to_split) for function in template.functions):
+            analysis.errors.append(error)
+
+
+def _builds(template, function, to_split: dict[Path, list[BuildUnit]]) -> bool:
+    if function.code_uri is None:
+        return False
+    target = resolve_code_uri(template, function.code_uri).resolve()
+    return any(target in (project, project.parent) for project in to_split)
 
 
 def _folder_props(folder: Path) -> dict[str, str]:

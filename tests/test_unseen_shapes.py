@@ -563,3 +563,53 @@ namespace Txt
     assert (after / "src/Txt/Shouting.cs").is_file() and (after / "src/Txt.Arm64/Whisper.cs").is_file()
     assert_migration_invariants(before, after)
     assert_compiles(after)
+
+
+# -- several stacks deploying one project --------------------------------------------------------------------------------
+
+def two_stacks(batch_functions: str, other: dict | None = None) -> dict:
+    """stacks/api mixes architectures on src/Core; stacks/batch deploys src/Core too (arm64 only)."""
+    return {
+        **lambda_project("Core", ["Alpha", "Beta", "Gamma"]),
+        **(other or {}),
+        "stacks/api/template.yaml": sam_template(
+            yaml_function("AlphaFunction", "../../src/Core", "Core::Core.Alpha::Handle"),
+            yaml_function("BetaFunction", "../../src/Core", "Core::Core.Beta::Handle", "arm64")),
+        "stacks/batch/template.yaml": sam_template(batch_functions, head="""Parameters:
+  Arch:
+    Type: String
+"""),
+    }
+
+
+def migrated_from(tmp_path: Path, files: dict, folder: str) -> tuple[Path, Path, str]:
+    before = write_tree(tmp_path / "before", files)
+    work = copy_tree(before, tmp_path / "work")
+    result = run_cli("migrate", work / folder)
+    return before, work, result
+
+
+def test_migrate_from_one_stack_folder_retargets_the_other_stacks_that_deploy_the_split_project(tmp_path):
+    """Run from stacks/api, migrate saw only that template: Alpha, x86_64 there, moved to Core.X64 while
+    stacks/batch kept deploying src/Core (now the library) to an arm64 function whose handler is Core.Alpha."""
+    files = two_stacks(yaml_function("GammaFunction", "../../src/Core", "Core::Core.Gamma::Handle", "arm64")
+                       + yaml_function("AlphaBatchFunction", "../../src/Core", "Core::Core.Alpha::Handle", "arm64"))
+    before, after, result = migrated_from(tmp_path, files, "stacks/api")
+    assert result.code == 0, result.err
+    batch = (after / "stacks/batch/template.yaml").read_text()
+    assert "CodeUri: ../../src/Core.Arm64" in batch and "Handler: Core.Arm64::Core.Gamma::Handle" in batch
+    assert "Handler: Core::Core.Alpha::Handle" in batch and (after / "src/Core/Alpha.cs").is_file()
+    assert "Deploy as before, from stacks/batch" in result.err
+    assert_migration_invariants(before, after)
+
+
+def test_another_stack_whose_architecture_is_unknown_stops_migrate_only_when_it_deploys_the_split_project(tmp_path):
+    unrelated = two_stacks(yaml_function("ReportFunction", "../../src/Reports", "Reports::Reports.Report::Handle",
+                                         "!Ref Arch"), other=lambda_project("Reports", ["Report"]))
+    before, after, result = migrated_from(tmp_path / "unrelated", unrelated, "stacks/api")
+    assert result.code == 0, result.err
+    assert (after / "stacks/batch/template.yaml").read_bytes() == (before / "stacks/batch/template.yaml").read_bytes()
+    related = two_stacks(yaml_function("GammaFunction", "../../src/Core", "Core::Core.Gamma::Handle", "!Ref Arch"))
+    before, after, result = migrated_from(tmp_path / "related", related, "stacks/api")
+    assert_one_clear_line(result, "stacks/batch/template.yaml:", "GammaFunction", "Ref Arch", "--parameter Arch=")
+    assert read_tree(after) == read_tree(before)
