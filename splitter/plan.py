@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from splitter import usings
 from splitter.changes import ChangeSet, Create, Modify, Move
 from splitter.edits import (Edit, apply_edits, element_span, indentation_at, insert_key, line_end, line_start,
                             newline_of, remove_spans, replace_scalar, scalar_text,
@@ -376,12 +377,25 @@ def _functions_of(decl: TypeDecl, target: SplitTarget) -> list[Function]:
 
 # -- moving C# -------------------------------------------------------------------------------------------------------
 
+def _namespaces_after(target: SplitTarget, projects: dict[str, FunctionProject]) -> usings.Namespaces:
+    return usings.after_split(target.source.files, {arch: fp.moved for arch, fp in projects.items()})
+
+
 def _move_sources(target: SplitTarget, projects: dict[str, FunctionProject], result: Plan, root: Path) -> None:
+    """Moved types' files (or text) go to their function project. A using of a namespace only moved types declared
+    is dropped wherever that namespace no longer exists: C# rejects it (CS0246)."""
     moving = {decl: fp for fp in projects.values() for decl in fp.moved}
     files: dict[CsFile, list[TypeDecl]] = {}
     for decl in moving:
         files.setdefault(decl.file, []).append(decl)
     folder = target.project.folder
+    namespaces = _namespaces_after(target, projects)
+    for cs in target.source.files:
+        dangling = namespaces.dangling(cs, None)
+        if cs not in files and dangling:
+            result.changes.add(Modify(result.rel(cs.path), cs.source.raw, encode(
+                remove_spans(cs.text, dangling), cs.source.encoding, cs.source.bom),
+                "using directives of namespaces that left the library"))
     for cs, decls in files.items():
         rel_in_project = cs.path.relative_to(folder)
         destinations = {moving[d].name for d in decls}
@@ -389,10 +403,13 @@ def _move_sources(target: SplitTarget, projects: dict[str, FunctionProject], res
                  and not any(u.is_global for u in cs.usings))
         if whole:
             fp = moving[decls[0]]
+            dangling = namespaces.dangling(cs, fp.architecture)
+            after = encode(remove_spans(cs.text, dangling), cs.source.encoding, cs.source.bom) if dangling \
+                else cs.source.raw
             result.changes.add(Move(result.rel(cs.path), result.rel(fp.folder / rel_in_project),
-                                    cs.source.raw, cs.source.raw, f"only {fp.architecture} functions use it"))
+                                    cs.source.raw, after, f"only {fp.architecture} functions use it"))
             continue
-        remaining = remove_spans(cs.text, [(d.start, d.end) for d in decls])
+        remaining = remove_spans(cs.text, [(d.start, d.end) for d in decls] + namespaces.dangling(cs, None))
         result.changes.add(Modify(result.rel(cs.path), cs.source.raw,
                                   encode(remaining, cs.source.encoding, cs.source.bom), "handler types moved out"))
         for name in sorted(destinations):
@@ -401,6 +418,7 @@ def _move_sources(target: SplitTarget, projects: dict[str, FunctionProject], res
             drop = [(t.start, t.end) for t in cs.types if t not in keep]
             drop += [(a.start, a.end) for a in cs.assembly_attributes]
             drop += [(u.start, u.end) for u in cs.usings if u.is_global]
+            drop += namespaces.dangling(cs, fp.architecture)
             text = remove_spans(cs.text, drop)
             file_name = f"{keep[0].name}.cs" if len(keep) == 1 else cs.path.name
             new_path = fp.folder / rel_in_project.parent / file_name
@@ -453,9 +471,11 @@ def _create_projects(target: SplitTarget, projects: dict[str, FunctionProject], 
     own = function_project_properties(target, projects)
     tf_element = "TargetFrameworks" if "TargetFrameworks" in own else "TargetFramework"
     usings, serializer, serializer_file = _serializer_attributes(target)
-    global_usings = [u.text for cs in target.source.files for u in cs.usings if u.is_global]
+    namespaces = _namespaces_after(target, projects)
     for fp in projects.values():
         has_code = bool(fp.moved)
+        global_usings = [u.text for cs in target.source.files for u in cs.usings
+                         if u.is_global and namespaces.keeps(u, fp.architecture)]
         templates = sorted({_rel(f.template_path, fp.folder) for f in fp.functions})
         content = render(
             "function.csproj.j2", newline=nl, indent=indent,
@@ -476,7 +496,8 @@ def _create_projects(target: SplitTarget, projects: dict[str, FunctionProject], 
         result.changes.add(_defaults_file(target, fp, result))
         if has_code and (serializer or global_usings):
             result.changes.add(assembly_attributes_file(
-                result, fp, global_usings, usings, serializer, serializer_file or fp.moved[0].file,
+                result, fp, global_usings, [u for u in usings if namespaces.keeps_text(u, fp.architecture)],
+                serializer, serializer_file or fp.moved[0].file,
                 "the library's assembly-level LambdaSerializer and global usings"))
 
 

@@ -15,6 +15,7 @@ from invariants import (assert_architectures_kept, assert_handlers_resolve, asse
 from reliability import assert_one_clear_line, run_cli
 from splitter.analysis import analyze
 from splitter.discover import discover
+from splitter.model.csharp import parse_file
 
 LAMBDA_CSPROJ = """<Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
@@ -613,3 +614,39 @@ def test_another_stack_whose_architecture_is_unknown_stops_migrate_only_when_it_
     before, after, result = migrated_from(tmp_path / "related", related, "stacks/api")
     assert_one_clear_line(result, "stacks/batch/template.yaml:", "GammaFunction", "Ref Arch", "--parameter Arch=")
     assert read_tree(after) == read_tree(before)
+
+
+# -- namespaces only moved types declared --------------------------------------------------------------------------------
+
+def dangling_namespace_solution(ingest_usings: str = "") -> dict:
+    files = lambda_project("Feed", [])
+    files.update({
+        "src/Feed/Ingest.cs": handler("Feed", "Ingest").replace("using Amazon.Lambda.Core;\n",
+                                                                "using Amazon.Lambda.Core;\n" + ingest_usings),
+        "src/Feed/Jobs/Nightly.cs": handler("Feed.Jobs", "Nightly"),
+        "template.yaml": sam_template(
+            yaml_function("IngestFunction", "src/Feed", "Feed::Feed.Ingest::Handle"),
+            yaml_function("NightlyFunction", "src/Feed", "Feed::Feed.Jobs.Nightly::Handle", "arm64")),
+    })
+    return files
+
+
+def test_a_using_of_a_namespace_that_moved_to_the_other_project_leaves_the_moved_file(tmp_path, mcs):
+    """Feed.Jobs held only the arm64 handler: Ingest.cs, moved to Feed.X64 with its stale `using Feed.Jobs;`, named
+    a namespace that project no longer sees (CS0234)."""
+    before, after = migrated(tmp_path, dangling_namespace_solution("using Feed.Jobs;\n"))
+    assert "using Feed.Jobs;" not in (after / "src/Feed.X64/Ingest.cs").read_text()
+    assert_migration_invariants(before, after)
+    assert_compiles(after)
+
+
+def test_global_usings_of_namespaces_that_left_are_dropped_where_the_namespace_is_gone(tmp_path):
+    files = dangling_namespace_solution()
+    files["src/Feed/GlobalUsings.cs"] = "global using System.Text;\nglobal using Feed.Jobs;\n"
+    before, after = migrated(tmp_path, files)
+    assert (after / "src/Feed/GlobalUsings.cs").read_text() == "global using System.Text;\n"
+    assert "global using Feed.Jobs;" not in (after / "src/Feed.X64/AssemblyAttributes.cs").read_text()
+    assert "global using Feed.Jobs;" in (after / "src/Feed.Arm64/AssemblyAttributes.cs").read_text()
+    assert "global using System.Text;" in (after / "src/Feed.X64/AssemblyAttributes.cs").read_text()
+    assert_migration_invariants(before, after)
+    assert not [p for p in after.rglob("*.cs") if parse_file(p).has_errors]
