@@ -643,8 +643,13 @@ def _listed_moved_sources(target: SplitTarget, result: Plan) -> tuple[list[tuple
 
 
 def _edit_tests(target: SplitTarget, projects: dict[str, FunctionProject], result: Plan, root: Path) -> None:
+    """Test projects reference the function projects whose types they name, or whose namespaces they import
+    (a `using` of a namespace that now exists only there would not compile without the reference)."""
+    namespaces = _namespaces_after(target, projects)
     for other in target.referencing:
-        needed = [fp for fp in projects.values() if any(other.uses(d.name) for d in fp.moved)]
+        imported = {u for cs in other.files for u in cs.usings}
+        needed = [fp for fp in projects.values() if any(other.uses(d.name) for d in fp.moved)
+                  or any(not namespaces.keeps(u, None) and namespaces.keeps(u, fp.architecture) for u in imported)]
         if not needed:
             continue
         text = other.project.source.text

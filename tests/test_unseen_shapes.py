@@ -650,3 +650,31 @@ def test_global_usings_of_namespaces_that_left_are_dropped_where_the_namespace_i
     assert "global using System.Text;" in (after / "src/Feed.X64/AssemblyAttributes.cs").read_text()
     assert_migration_invariants(before, after)
     assert not [p for p in after.rglob("*.cs") if parse_file(p).has_errors]
+
+
+def test_a_test_project_importing_a_namespace_that_moved_references_the_project_that_has_it(tmp_path, mcs):
+    files = dangling_namespace_solution()
+    files.update({
+        "test/Feed.Tests/Feed.Tests.csproj": TEST_CSPROJ.format(
+            references='    <ProjectReference Include="..\\..\\src\\Feed\\Feed.csproj" />\n'),
+        "test/Feed.Tests/IngestTests.cs": """using Feed.Jobs;
+using Xunit;
+
+namespace Feed.Tests
+{
+    public class IngestTests
+    {
+        [Fact]
+        public void Upper()
+        {
+            Assert.Equal("A", new Feed.Ingest().Handle("a", null));
+        }
+    }
+}
+""",
+    })
+    before, after = migrated(tmp_path, files)
+    tests = (after / "test/Feed.Tests/Feed.Tests.csproj").read_text()
+    assert "Feed.X64.csproj" in tests and "Feed.Arm64.csproj" in tests
+    assert_migration_invariants(before, after)
+    assert_compiles(after)
