@@ -396,12 +396,13 @@ def _move_sources(target: SplitTarget, projects: dict[str, FunctionProject], res
             result.changes.add(Modify(result.rel(cs.path), cs.source.raw, encode(
                 remove_spans(cs.text, dangling), cs.source.encoding, cs.source.bom),
                 "using directives of namespaces that left the library"))
+    wholly = {cs for cs, decls in files.items() if len({moving[d].name for d in decls}) == 1
+              and len(decls) == len(cs.types) and not cs.assembly_attributes and not any(u.is_global for u in cs.usings)}
+    taken = {moving[decls[0]].folder / cs.path.relative_to(folder) for cs, decls in files.items() if cs in wholly}
     for cs, decls in files.items():
         rel_in_project = cs.path.relative_to(folder)
         destinations = {moving[d].name for d in decls}
-        whole = (len(destinations) == 1 and len(decls) == len(cs.types) and not cs.assembly_attributes
-                 and not any(u.is_global for u in cs.usings))
-        if whole:
+        if cs in wholly:
             fp = moving[decls[0]]
             dangling = namespaces.dangling(cs, fp.architecture)
             after = encode(remove_spans(cs.text, dangling), cs.source.encoding, cs.source.bom) if dangling \
@@ -420,10 +421,20 @@ def _move_sources(target: SplitTarget, projects: dict[str, FunctionProject], res
             drop += [(u.start, u.end) for u in cs.usings if u.is_global]
             drop += namespaces.dangling(cs, fp.architecture)
             text = remove_spans(cs.text, drop)
-            file_name = f"{keep[0].name}.cs" if len(keep) == 1 else cs.path.name
-            new_path = fp.folder / rel_in_project.parent / file_name
+            new_path = _free_path(fp.folder / rel_in_project.parent, [f"{keep[0].name}.cs"] * (len(keep) == 1)
+                                  + [cs.path.name], taken)
             result.changes.add(Create(result.rel(new_path), encode(text, cs.source.encoding, cs.source.bom),
                                       f"{', '.join(d.name for d in keep)} moved from {cs.path.name}"))
+
+
+def _free_path(folder: Path, names: list[str], taken: set[Path]) -> Path:
+    """The first of `names` in `folder` that no other file moving there has taken (then `<stem>2.cs`, ...), taken
+    now: a type cut out of Bar.cs is written as Foo.cs unless a file named Foo.cs moves there too."""
+    stem = Path(names[-1]).stem
+    candidates = [*names, *(f"{stem}{n}.cs" for n in range(2, 1000))]
+    path = next(folder / name for name in candidates if folder / name not in taken)
+    taken.add(path)
+    return path
 
 
 # -- new projects ------------------------------------------------------------------------------------------------------
@@ -537,8 +548,10 @@ def assembly_attributes_file(result: Plan, fp: FunctionProject, global_usings: l
     text = render("assembly-attributes.cs.j2", newline=style.source.newline, lines=lines, comment=[
         "Carried over from the shared library by lambda-split: the Lambda runtime reads the serializer from the",
         "assembly that holds the handler."])
-    return Create(result.rel(fp.folder / "AssemblyAttributes.cs"), encode(text, style.source.encoding,
-                                                                          style.source.bom), reason)
+    path = next(fp.folder / name for name in ("AssemblyAttributes.cs", "LambdaAssemblyAttributes.cs",
+                                              "AssemblyAttributes.Lambda.cs")
+                if result.rel(fp.folder / name) not in result.changes.targets)
+    return Create(result.rel(path), encode(text, style.source.encoding, style.source.bom), reason)
 
 
 def _rel(path: Path, start: Path) -> str:

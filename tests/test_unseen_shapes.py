@@ -678,3 +678,24 @@ namespace Feed.Tests
     assert "Feed.X64.csproj" in tests and "Feed.Arm64.csproj" in tests
     assert_migration_invariants(before, after)
     assert_compiles(after)
+
+
+# -- two files for one path ----------------------------------------------------------------------------------------------
+
+def test_a_type_cut_out_of_a_file_does_not_overwrite_a_moved_file_of_its_name(tmp_path, mcs):
+    """Foo, cut out of Bar.cs, was written as C.X64/Foo.cs, the path where Foo.cs (holding Qux) moved whole: one
+    replaced the other and the type Foo was lost."""
+    files = lambda_project("C", ["Qux"])
+    files["src/C/Foo.cs"] = files.pop("src/C/Qux.cs")
+    files.update({
+        "src/C/Bar.cs": handler("C", "Foo") + "\n" + handler("C", "Baz").replace("using Amazon.Lambda.Core;\n", ""),
+        "template.yaml": sam_template(
+            yaml_function("FooFunction", "src/C", "C::C.Foo::Handle"),
+            yaml_function("QuxFunction", "src/C", "C::C.Qux::Handle"),
+            yaml_function("BazFunction", "src/C", "C::C.Baz::Handle", "arm64")),
+    })
+    before, after = migrated(tmp_path, files)
+    assert "class Qux" in (after / "src/C.X64/Foo.cs").read_text()
+    assert "class Foo" in (after / "src/C.X64/Bar.cs").read_text()
+    assert_migration_invariants(before, after)
+    assert_compiles(after)
