@@ -71,10 +71,16 @@ def status_word(change: Change) -> str:
 class ChangeSet:
     root: Path
     changes: list[Change] = field(default_factory=list)
+    targets: set[str] = field(default_factory=set, repr=False)     # the paths the changes added so far write
 
     def add(self, change: Change) -> None:
         if isinstance(change, Modify) and change.before == change.after:
             return
+        target = target_of(change)
+        if target in self.targets:
+            # Two changes writing one file: one would silently replace the other's bytes. A planning bug, not input.
+            raise ValueError(f"two changes write {target}")
+        self.targets.add(target)
         self.changes.append(change)
 
     def extend(self, changes: Iterable[Change]) -> None:

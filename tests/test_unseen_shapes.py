@@ -8,12 +8,15 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import require_real_templates, write_tree
 from dotnet_compile import assert_compiles, mcs  # noqa: F401  (mcs is a fixture: skips, or fails in CI, without mcs)
 from invariants import (assert_architectures_kept, assert_handlers_resolve, assert_nothing_lost,
                         assert_one_architecture_per_build, copy_tree, git_run, read_tree)
 from reliability import assert_one_clear_line, run_cli
 from splitter.analysis import analyze
+from splitter.changes import ChangeSet, Create, Move
 from splitter.discover import discover
 from splitter.model.csharp import parse_file
 
@@ -699,3 +702,11 @@ def test_a_type_cut_out_of_a_file_does_not_overwrite_a_moved_file_of_its_name(tm
     assert "class Foo" in (after / "src/C.X64/Bar.cs").read_text()
     assert_migration_invariants(before, after)
     assert_compiles(after)
+
+
+def test_a_change_set_refuses_a_second_change_to_the_same_file(tmp_path):
+    changes = ChangeSet(tmp_path)
+    changes.add(Create("a/B.cs", b"one"))
+    with pytest.raises(ValueError, match="two changes write a/B.cs"):
+        changes.add(Move("c/B.cs", "a/B.cs", b"two", b"two"))
+    assert [c.content for c in changes.changes] == [b"one"]
