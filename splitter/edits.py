@@ -101,6 +101,23 @@ def insert_key(text: str, mapping: Node, key: str, value_text: str, fmt: str, af
     return _insert_yaml_key(text, mapping, key, value_text, after, yaml_block_value)
 
 
+def insert_keys(text: str, mapping: Node, entries: list[tuple[str, str, list[str] | None]], fmt: str,
+                after: str | None = None) -> list[Edit]:
+    """Insert several `(key, value_text, yaml_block_value)` entries, each as `insert_key` does; into an empty
+    mapping (`{}`) as one comma-separated edit, since separate insertions there would not be separated."""
+    if mapping.value or not entries:
+        return [insert_key(text, mapping, key, value, fmt, after, block) for key, value, block in entries]
+    written = [f"{json.dumps(key)}: {value}" if fmt == "json" else
+               f"{key}: {value if block is None else _flow_list(block)}" for key, value, block in entries]
+    close = text.rfind("}", mapping.start, mapping.end)
+    return [Edit(close, close, ", ".join(written))]
+
+
+def _flow_list(block: list[str]) -> str:
+    """A block sequence given as `- item` lines, written as a flow list."""
+    return "[" + ", ".join(line.strip()[1:].strip() for line in block) + "]"
+
+
 def _anchor(mapping: Node, after: str | None, scalar_only: bool) -> str | None:
     keys = list(mapping.value)
     if after in mapping.value and (not scalar_only or mapping.value[after].kind == "scalar"):
@@ -130,9 +147,9 @@ def _insert_yaml_key(text: str, mapping: Node, key: str, value_text: str, after:
     nl = newline_of(text)
     if mapping.flow:
         if block is not None:       # a block sequence (`- x86_64` lines) cannot sit in a flow mapping: write it flow
-            value_text = "[" + ", ".join(line.strip()[1:].strip() for line in block) + "]"
+            value_text = _flow_list(block)
         close = text.rfind("}", mapping.start, mapping.end)
-        return Edit(close, close, f", {key}: {value_text}")
+        return Edit(close, close, f"{', ' if mapping.value else ''}{key}: {value_text}")
     anchor = _anchor(mapping, after, scalar_only=True)
     first_key = next(iter(mapping.keys.values()))
     indent = " " * first_key.column

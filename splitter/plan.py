@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from splitter import usings
 from splitter.changes import ChangeSet, Create, Modify, Move
-from splitter.edits import (Edit, apply_edits, element_span, indentation_at, insert_key, line_end, line_start,
+from splitter.edits import (Edit, apply_edits, element_span, indentation_at, insert_keys, line_end, line_start,
                             newline_of, remove_spans, replace_scalar, scalar_text,
                             xml_removal_edits)
 from splitter.errors import SplitterError
@@ -754,8 +754,7 @@ def _function_edits(template: Template, function: Function, fp: FunctionProject,
     if function.architecture_origin == "default":
         inserted.append(("Architectures",) + _architectures_value(template, function.architecture))
     anchor = "CodeUri" if "CodeUri" in props.value else "Handler"
-    for key, value, block in inserted:
-        edits.append(insert_key(text, props, key, value, fmt, after=anchor, yaml_block_value=block))
+    edits.extend(insert_keys(text, props, inserted, fmt, after=anchor))
     return _merge_inserts(edits)
 
 

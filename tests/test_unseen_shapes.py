@@ -710,3 +710,45 @@ def test_a_change_set_refuses_a_second_change_to_the_same_file(tmp_path):
     with pytest.raises(ValueError, match="two changes write a/B.cs"):
         changes.add(Move("c/B.cs", "a/B.cs", b"two", b"two"))
     assert [c.content for c in changes.changes] == [b"one"]
+
+
+# -- functions with empty Properties -------------------------------------------------------------------------------------
+
+def test_keys_inserted_into_empty_properties_are_separated_in_json_and_yaml(tmp_path):
+    """`"Properties": {}` with CodeUri and Handler from Globals got `{"CodeUri": "...""Handler": "..."...}` and the
+    YAML `Properties: {}` got `{, CodeUri: ...}`: neither parsed."""
+    files = {
+        **lambda_project("Api", ["Get", "Put"]),
+        "src/Api/serverless.template": """{
+  "Globals": {"Function": {"CodeUri": "", "Handler": "Api::Api.Get::Handle", "Runtime": "dotnet8"}},
+  "Resources": {
+    "GetFunction": {"Type": "AWS::Serverless::Function", "Properties": {}},
+    "PutFunction": {"Type": "AWS::Serverless::Function",
+                    "Properties": {"Handler": "Api::Api.Put::Handle", "Architectures": ["arm64"]}}
+  }
+}
+""",
+        "template.yaml": """Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    CodeUri: src/Api
+    Handler: Api::Api.Get::Handle
+    Runtime: dotnet8
+Resources:
+  GetAgain:
+    Type: AWS::Serverless::Function
+    Properties: {}
+  PutAgain:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: Api::Api.Put::Handle
+      Architectures: [arm64]
+""",
+    }
+    before, after = migrated(tmp_path, files)
+    assert '"GetFunction": {"Type": "AWS::Serverless::Function", "Properties": {"CodeUri": "../Api.X64", ' \
+           '"Handler": "Api.X64::Api.Get::Handle", "Architectures": ["x86_64"]}},' in \
+           (after / "src/Api/serverless.template").read_text()
+    assert "    Properties: {CodeUri: src/Api.X64, Handler: Api.X64::Api.Get::Handle, Architectures: [x86_64]}\n" in \
+           (after / "template.yaml").read_text()
+    assert_migration_invariants(before, after)
