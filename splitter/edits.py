@@ -148,6 +148,13 @@ def _insert_yaml_key(text: str, mapping: Node, key: str, value_text: str, after:
     if mapping.flow:
         if block is not None:       # a block sequence (`- x86_64` lines) cannot sit in a flow mapping: write it flow
             value_text = _flow_list(block)
+        # Right after a value (the anchor's, else the last one), not before `}`: a trailing comma (`{a: 1, }`) or
+        # a comment may stand there. An alias's span is its anchor's, elsewhere in the file: not a place to write.
+        candidates = [k for k in ([after] if after in mapping.value else []) + list(mapping.value)[::-1]
+                      if not mapping.value[k].alias]
+        if candidates:
+            at = mapping.value[candidates[0]].end
+            return Edit(at, at, f", {key}: {value_text}")
         close = text.rfind("}", mapping.start, mapping.end)
         return Edit(close, close, f"{', ' if mapping.value else ''}{key}: {value_text}")
     anchor = _anchor(mapping, after, scalar_only=True)

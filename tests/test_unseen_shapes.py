@@ -378,12 +378,19 @@ def test_function_projects_keep_what_a_directory_build_props_in_the_project_fold
 
 def test_a_function_in_a_flow_mapping_gets_a_flow_architectures_list_in_a_template_of_block_lists(tmp_path):
     """The template writes `Architectures:` with a block list; in `Properties: {...}` the inserted value was empty
-    (`Architectures: }`), which reads as null: an architecture check and SAM both reject it."""
+    (`Architectures: }`), which reads as null: an architecture check and SAM both reject it. Inserted before `}`,
+    a key also followed a trailing comma (`, , Architectures`) or a comment."""
     template = """Transform: AWS::Serverless-2016-10-31
 Resources:
   PublishFunction:
     Type: AWS::Serverless::Function
-    Properties: {CodeUri: src/Feed, Handler: 'Feed::Feed.Publish::Handle', Runtime: dotnet8}
+    Properties: {CodeUri: src/Feed, Handler: 'Feed::Feed.Publish::Handle', Runtime: dotnet8, }
+  CheckFunction:
+    Type: AWS::Serverless::Function
+    Properties: {
+      CodeUri: src/Feed,   # one line each
+      Handler: Feed::Feed.Check::Handle,
+    }
   IngestFunction:
     Type: AWS::Serverless::Function
     Properties:
@@ -393,10 +400,12 @@ Resources:
       Architectures:
       - arm64
 """
-    files = {**lambda_project("Feed", ["Ingest", "Publish"]), "template.yaml": template}
+    files = {**lambda_project("Feed", ["Ingest", "Publish", "Check"]), "template.yaml": template}
     before, after = migrated(tmp_path, files)
-    assert "Properties: {CodeUri: src/Feed.X64, Handler: 'Feed.X64::Feed.Publish::Handle', Runtime: dotnet8, " \
-           "Architectures: [x86_64]}\n" in (after / "template.yaml").read_text()
+    written = (after / "template.yaml").read_text()
+    assert "Properties: {CodeUri: src/Feed.X64, Architectures: [x86_64], Handler: 'Feed.X64::Feed.Publish::Handle', " \
+           "Runtime: dotnet8, }\n" in written
+    assert "      CodeUri: src/Feed.X64, Architectures: [x86_64],   # one line each\n" in written
     assert_migration_invariants(before, after)
 
 
