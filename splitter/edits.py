@@ -119,8 +119,9 @@ def _flow_list(block: list[str]) -> str:
 
 
 def _anchor(mapping: Node, after: str | None, scalar_only: bool) -> str | None:
-    keys = list(mapping.value)
-    if after in mapping.value and (not scalar_only or mapping.value[after].kind == "scalar"):
+    # An alias's span is its anchor's, elsewhere in the file: never a place to insert after.
+    keys = [k for k in mapping.value if not mapping.value[k].alias]
+    if after in keys and (not scalar_only or mapping.value[after].kind == "scalar"):
         return after
     if scalar_only:
         scalars = [k for k in keys if mapping.value[k].kind == "scalar" and not mapping.value[k].style in ("|", ">")]

@@ -761,3 +761,35 @@ Resources:
     assert "    Properties: {CodeUri: src/Api.X64, Handler: Api.X64::Api.Get::Handle, Architectures: [x86_64]}\n" in \
            (after / "template.yaml").read_text()
     assert_migration_invariants(before, after)
+
+
+def test_a_key_is_inserted_beside_its_own_function_when_the_key_before_it_is_a_yaml_alias(tmp_path):
+    """IngestArmFunction's `Handler: *h` has the span of the anchored value in IngestFunction: its CodeUri went
+    there, giving IngestFunction two CodeUri keys (the last, arm64, wins) and leaving the arm64 function on the
+    library."""
+    files = {**lambda_project("Feed", ["Ingest"]), "template.yaml": """Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    CodeUri: src/Feed
+    Runtime: dotnet8
+Resources:
+  IngestFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: &h Feed::Feed.Ingest::Handle
+      MemorySize: 256
+  IngestArmFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: *h
+      Architectures: [arm64]
+"""}
+    before, after = migrated(tmp_path, files)
+    assert """  IngestArmFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/Feed.Arm64
+      Handler: *h
+      Architectures: [arm64]
+""" in (after / "template.yaml").read_text()
+    assert_migration_invariants(before, after)
