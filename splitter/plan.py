@@ -152,6 +152,7 @@ def plan(model: MigrationModel, options: Options = Options()) -> Plan:
                 additions = sln_additions.setdefault(id(solution), (solution, []))[1]
                 additions.extend((entry, fp.name, fp.csproj) for fp in projects.values())
     for template, edits in template_edits.values():
+        edits = _shared_spans_once(template, edits)
         after = apply_edits(template.source.text, edits)
         result.changes.add(Modify(result.rel(template.path), template.source.raw,
                                   encode(after, template.source.encoding, template.source.bom),
@@ -167,6 +168,19 @@ def plan(model: MigrationModel, options: Options = Options()) -> Plan:
                                          "added " + ", ".join(name for _, name, _ in additions)))
     result.write_pending()
     return result
+
+
+def _shared_spans_once(template: Template, edits: list[Edit]) -> list[Edit]:
+    """Functions whose Properties are one YAML anchor and its aliases (`Properties: *common`) edit the same spans:
+    the same edit is made once, and it serves them all; different edits of one span cannot both be made."""
+    unique = list(dict.fromkeys(edits))
+    ordered = sorted(unique, key=lambda e: (e.start, e.end))
+    for before, after in zip(ordered, ordered[1:]):
+        if after.start < before.end or (after.start == before.end == after.end == before.start):
+            raise SplitterError("functions that share their properties through a YAML anchor and aliases need "
+                                "different values there", template.path, template.source.line_of(after.start),
+                                hint="write the properties out in each function, then run again")
+    return unique
 
 
 # -- layout ----------------------------------------------------------------------------------------------------------

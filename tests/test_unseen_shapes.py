@@ -793,3 +793,30 @@ Resources:
       Architectures: [arm64]
 """ in (after / "template.yaml").read_text()
     assert_migration_invariants(before, after)
+
+
+def test_functions_sharing_their_properties_through_a_yaml_alias_get_the_one_edit_they_share(tmp_path):
+    """`Properties: *p` edits the spans of the anchored mapping, like the function that holds it: the same edit
+    twice was an internal error (overlapping edits)."""
+    shared = """Transform: AWS::Serverless-2016-10-31
+Resources:
+  IngestFunction:
+    Type: AWS::Serverless::Function
+    Properties: &p
+      CodeUri: src/Feed
+      Handler: Feed::Feed.Ingest::Handle
+      Runtime: dotnet8
+  IngestAgain:
+    Type: AWS::Serverless::Function
+    Properties: *p
+"""
+    files = {**lambda_project("Feed", ["Ingest", "Publish"]),
+             "template.yaml": shared + yaml_function("PublishFunction", "src/Feed", "Feed::Feed.Publish::Handle",
+                                                     "arm64")}
+    before, after = migrated(tmp_path, files)
+    assert """    Properties: &p
+      CodeUri: src/Feed.X64
+      Architectures: [x86_64]
+      Handler: Feed.X64::Feed.Ingest::Handle
+""" in (after / "template.yaml").read_text()
+    assert_migration_invariants(before, after)
