@@ -83,7 +83,9 @@ def solution_root(path: Path) -> Path:
 def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
     workspace = discover(path)
     root = solution_root(Path(path).resolve())
-    if workspace.root != root:
+    # PATH named a template, or a folder below the root: templates elsewhere were not read.
+    narrowed = workspace.root != root or workspace.explicit
+    if narrowed:
         workspace.root = root
         workspace.solutions = sorted(p for p in _files_below(root) if p.suffix.lower() in SOLUTION_SUFFIXES)
     projects = ProjectCache(workspace)
@@ -99,9 +101,10 @@ def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
             to_split[unit.project.path.resolve()].append(unit)
     if not to_split:
         return model
-    _add_other_templates(workspace, parameters, projects, analysis, to_split)
-    if analysis.errors:
-        return model
+    if narrowed:
+        _add_other_templates(workspace, parameters, projects, analysis, to_split)
+        if analysis.errors:
+            return model
     all_files = _files_below(root)
     model.existing = {p.relative_to(root).as_posix() for p in all_files}
     cs_files = _resolved_sources(all_files)

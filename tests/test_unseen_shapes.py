@@ -820,3 +820,12 @@ Resources:
       Handler: Feed.X64::Feed.Ingest::Handle
 """ in (after / "template.yaml").read_text()
     assert_migration_invariants(before, after)
+
+
+def test_migrate_given_one_template_retargets_the_other_templates_that_deploy_the_split_project(tmp_path):
+    files = two_stacks(yaml_function("GammaFunction", "../../src/Core", "Core::Core.Gamma::Handle", "arm64"))
+    files["template.yaml"] = files.pop("stacks/api/template.yaml").replace("../../src/Core", "src/Core")
+    before, after, result = migrated_from(tmp_path, files, "template.yaml")
+    assert result.code == 0, result.err
+    assert "CodeUri: ../../src/Core.Arm64" in (after / "stacks/batch/template.yaml").read_text()
+    assert_migration_invariants(before, after)
