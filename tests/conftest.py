@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 from pathlib import Path
 
@@ -31,24 +29,9 @@ def make_tree():
 
 def run_cli(args: list[str]) -> tuple[int, str, str]:
     """Run `lambda-split ARGS` in-process: (exit code, stdout, stderr). A traceback or internal error fails the test."""
-    out, err = io.StringIO(), io.StringIO()
-    previous = os.environ.pop("LAMBDA_SPLIT_DEBUG", None)
-    try:
-        from splitter.cli import main
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                main([str(a) for a in args])
-                code = 0
-            except SystemExit as done:
-                code = done.code if isinstance(done.code, int) else (0 if done.code is None else 2)
-    finally:
-        if previous is not None:
-            os.environ["LAMBDA_SPLIT_DEBUG"] = previous
-    stdout, stderr = out.getvalue(), err.getvalue()
-    for text in (stdout, stderr):
-        assert "Traceback" not in text, text
-        assert "internal error" not in text, text
-    return code, stdout, stderr
+    from reliability import run_cli as run
+    result = run(*args)
+    return result.code, result.out, result.err
 
 
 def require_real_templates() -> Path:
