@@ -24,10 +24,6 @@ APP_FILES = (CDK_FILE, *SERVERLESS_FILES)
 SKIP_SOURCE_DIRS = SKIP_DIRS | {"__pycache__", "venv", "env", "site-packages", "tests", "test"}
 
 
-def is_app_file(path: Path) -> bool:
-    return path.name in APP_FILES
-
-
 # -- loading -----------------------------------------------------------------------------------------------------------
 
 def load_app(path: Path) -> tuple[list[AppDocument], list[Finding]]:

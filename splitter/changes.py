@@ -261,11 +261,6 @@ def _write_journal(journal: Path, changes: list[Change], modes: dict[str, int]) 
     _sync_folder(journal.parent)    # the journal is on disk before the first file changes
 
 
-def read_journal(root: Path) -> list[Change] | None:
-    found = _read_journal(root)
-    return None if found is None else found[0]
-
-
 def _read_journal(root: Path) -> tuple[list[Change], dict[str, int]] | None:
     journal = root / JOURNAL_NAME
     if not os.path.lexists(journal):

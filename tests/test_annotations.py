@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from ruamel.yaml import YAML
 
 from conftest import run_cli, write_tree
