@@ -20,7 +20,6 @@ from splitter.model.serverless_framework import FILE_NAMES as SERVERLESS_FILES, 
 from splitter.textfile import read_text
 
 CDK_FILE = "cdk.json"
-APP_FILES = (CDK_FILE, *SERVERLESS_FILES)
 SKIP_SOURCE_DIRS = SKIP_DIRS | {"__pycache__", "venv", "env", "site-packages", "tests", "test"}
 
 
