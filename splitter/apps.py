@@ -19,7 +19,6 @@ from splitter.model.app import AppDocument, AppFunction, Bundling, Undecided, pr
 from splitter.model.serverless_framework import FILE_NAMES as SERVERLESS_FILES, load_service
 from splitter.textfile import read_text
 
-CDK_FILE = "cdk.json"
 SKIP_SOURCE_DIRS = SKIP_DIRS | {"__pycache__", "venv", "env", "site-packages", "tests", "test"}
 
 
