@@ -51,7 +51,7 @@ def check(path: str, parameters: tuple[str, ...], output_format: str) -> None:
 
     PATH is a template, a project folder or a solution folder. Exit 0: no hazard; 1: hazard found; 2: bad input.
     """
-    from splitter import check as check_command
+    from splitter.commands import check as check_command
     sys.exit(check_command.run(path, parse_parameters(parameters), output_format))
 
 
@@ -71,7 +71,7 @@ def migrate(path: str, dry_run: bool, x64_name: str | None, arm64_name: str | No
             color: bool | None) -> None:
     """Split every project that builds functions of both architectures into a shared library plus one Lambda
     project per architecture, and fix the template, solution and test references."""
-    from splitter import migrate as migrate_command
+    from splitter.commands import migrate as migrate_command
     sys.exit(migrate_command.run(path, dry_run=dry_run, x64_name=x64_name, arm64_name=arm64_name,
                                  allow_dirty=allow_dirty, journal_action=journal_action,
                                  parameters=parse_parameters(parameters), output_format=output_format,
@@ -92,7 +92,7 @@ def migrate(path: str, dry_run: bool, x64_name: str | None, arm64_name: str | No
 def new(name: str, functions: tuple[str, ...], runtime: str, template_format: str, output_dir: str,
         annotations: bool, dry_run: bool) -> None:
     """Scaffold a split-ready solution: shared library, one Lambda project per architecture, tests."""
-    from splitter import scaffold
+    from splitter.scaffold import new as scaffold
     sys.exit(scaffold.run(name, functions=functions, runtime=runtime, template_format=template_format,
                           output_dir=output_dir, annotations=annotations, dry_run=dry_run))
 
@@ -111,7 +111,7 @@ def verify(paths: tuple[str, ...], arch: str | None, configuration: str, strict:
     """Inspect built packages: every assembly, native library and deps.json must match the function's CPU.
 
     Either ARTIFACT... --arch ARCH, or a PATH as for `check` to find each function's package."""
-    from splitter import verify as verify_command
+    from splitter.commands import verify as verify_command
     sys.exit(verify_command.run(paths, arch=arch, configuration=configuration, strict=strict,
                                 parameters=parse_parameters(parameters), output_format=output_format))
 

@@ -14,7 +14,7 @@ from pathlib import Path, PureWindowsPath
 
 from splitter import progress
 from splitter.errors import SplitterError
-from splitter.textfile import read_text
+from splitter.model.textfile import read_text
 
 DEFAULTS_FILE = "aws-lambda-tools-defaults.json"
 TEMPLATE_NAMES = ("serverless.template", "template.yaml", "template.yml", "template.json")

@@ -35,7 +35,7 @@ from pathlib import Path
 import pytest
 
 from dotnet_project import DotnetProject, ProjectFileError, load_project
-from splitter.textfile import decode
+from splitter.model.textfile import decode
 
 HERE = Path(__file__).resolve().parent
 STUB_SOURCES = HERE / "stubs"

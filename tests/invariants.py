@@ -10,9 +10,9 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
-from splitter.analysis import analyze
+from splitter.graph.units import analyze
 from splitter.discover import discover
-from splitter.load import compile_items
+from splitter.graph.migration import compile_items
 from splitter.model.csharp import parse_file
 from splitter.model.msbuild import load_project
 from splitter.model.template import deployed_handler, load_template

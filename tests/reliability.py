@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from splitter import changes
+from splitter.changes import changeset as changes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

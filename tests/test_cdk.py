@@ -15,10 +15,10 @@ import pytest
 
 from conftest import REPO_ROOT, run_cli, write_tree
 from invariants import copy_tree, git_run, read_tree
-from splitter.analysis import analyze
+from splitter.graph.units import analyze
 from splitter.discover import discover
-from splitter.model import cdk_csharp, cdk_python
-from splitter.model.app import Bundling, Piece, TracedString, moved_path, rewrite
+from splitter.model.apps import cdk_csharp, cdk_python
+from splitter.model.apps.common import Bundling, Piece, TracedString, moved_path, rewrite
 
 FIXTURES = REPO_ROOT / "fixtures"
 CSPROJ = ('<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup>\n    <TargetFramework>net8.0</TargetFramework>\n'

@@ -401,7 +401,7 @@ def test_codeuri_naming_a_missing_folder_exits_2(tmp_path, make_tree):
 @pytest.mark.parametrize("code_uri, kind", [("src/A/bin/Release/net8.0/publish/", "folder"),
                                              ("artifacts\\F.zip", "archive")])
 def test_codeuri_naming_build_output_not_built_yet_is_a_warning(tmp_path, make_tree, code_uri, kind):
-    from splitter import check as check_module
+    from splitter.commands import check as check_module
 
     make_tree(tmp_path, {"src/A/A.csproj": csproj(), "serverless.template": sam({
         "X": fn(code_uri=code_uri, arch="x86_64"), "Y": fn(code_uri=code_uri, arch="arm64")})})
@@ -503,7 +503,7 @@ def test_json_schema_is_stable(tmp_path, make_tree):
 
 
 def test_every_warning_code_is_documented_in_the_schema(tmp_path, make_tree):
-    from splitter import check as check_module
+    from splitter.commands import check as check_module
 
     template = YAML_MIXED.replace("Parameters:\n", "Parameters:\n  DefaultArch: {Type: String, Default: arm64}\n")
     make_tree(tmp_path, {

@@ -16,7 +16,7 @@ import pytest
 
 from reliability import (KILLED, assert_one_clear_line, copy_case, count_operations, killed_apply, killed_run,
                          leftovers, migrating_cases, run_cli, snapshot)
-from splitter.changes import FAULT_ENV, JOURNAL_NAME, TEMP_SUFFIX, ChangeSet
+from splitter.changes.changeset import FAULT_ENV, JOURNAL_NAME, TEMP_SUFFIX, ChangeSet
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = migrating_cases()
@@ -71,8 +71,8 @@ def assert_no_half_written_file(state: dict, before: dict, after: dict) -> None:
 
 def planned_changes(case: str, tmp_path: Path) -> list:
     """The change set `migrate` applies to the case, planned once."""
-    from splitter.load import load_migration
-    from splitter.plan import plan
+    from splitter.graph.migration import load_migration
+    from splitter.plan.planner import plan
 
     model = load_migration(str(copy_case(case, tmp_path / "planned")), {})
     return plan(model).changes.changes

@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 from tree_sitter import Language, Parser
 
 from dotnet_compile import assert_compiles, mcs  # noqa: F401  (mcs is a fixture)
-from splitter.textfile import decode
+from splitter.model.textfile import decode
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CASES = sorted(p.parent.name for p in FIXTURES.glob("*/before"))
@@ -105,7 +105,7 @@ def _local_functions(template: Path):
 def _app_functions(root: Path) -> list[tuple[Path, str, Path, str]]:
     """(declaring file, function, project folder, handler) of each function a CDK app or serverless.yml builds from a
     project, read with lambda-split's loaders (a CDK app has no plain data form to read independently)."""
-    from splitter.analysis import analyze
+    from splitter.graph.units import analyze
     from splitter.discover import discover
     return [(f.template_path, f.logical_id, unit.project.folder, f.handler) for unit in analyze(discover(root)).units
             if unit.source != "sam" and unit.project is not None for f in unit.functions]

@@ -20,7 +20,7 @@ from elftools.elf.elffile import ELFFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from splitter.binaries import CorruptBinary, identify
+from splitter.verify.binaries import CorruptBinary, identify
 from splitter.cli import main
 
 DATA = Path(__file__).resolve().parent / "data" / "verify"

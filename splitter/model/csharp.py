@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from splitter.model.nodes import ByteOffsets, tree_sitter_parser
-from splitter.textfile import TextFile, read_text
+from splitter.model.textfile import TextFile, read_text
 
 TYPE_NODES = {"class_declaration": "class", "struct_declaration": "struct", "interface_declaration": "interface",
               "enum_declaration": "enum", "record_declaration": "record", "record_struct_declaration": "record",

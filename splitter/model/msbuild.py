@@ -13,7 +13,7 @@ from pathlib import Path, PureWindowsPath
 from lxml import etree
 
 from splitter.errors import SplitterError
-from splitter.textfile import TextFile, read_text
+from splitter.model.textfile import TextFile, read_text
 
 PROJECT_SUFFIXES = (".csproj", ".fsproj", ".vbproj")
 

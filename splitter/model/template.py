@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from splitter.errors import SplitterError
 from splitter.model.nodes import Node, intrinsic, parse_json, parse_yaml
-from splitter.textfile import TextFile, read_text
+from splitter.model.textfile import TextFile, read_text
 
 ARCHITECTURES = ("x86_64", "arm64")
 SERVERLESS_FUNCTION = "AWS::Serverless::Function"

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from splitter.edits import scalar_text
+from splitter.changes.edits import scalar_text
 from splitter.errors import SplitterError
-from splitter.model.app import ARCHITECTURES, AppDocument, AppFunction, Piece, TracedString, Undecided, concat
+from splitter.model.apps.common import ARCHITECTURES, AppDocument, AppFunction, Piece, TracedString, Undecided, concat
 from splitter.model.nodes import Node, parse_yaml
-from splitter.textfile import read_text
+from splitter.model.textfile import read_text
 
 SOURCE_KIND = "serverless"
 FILE_NAMES = ("serverless.yml", "serverless.yaml")

@@ -10,11 +10,11 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from splitter.model.app import (AppDocument, AppFunction, Bundling, Piece, Scope, TracedString, Undecided, concat,
+from splitter.model.apps.common import (AppDocument, AppFunction, Bundling, Piece, Scope, TracedString, Undecided, concat,
                                 joined)
 from splitter.model.csharp import parser
 from splitter.model.nodes import ByteOffsets
-from splitter.textfile import read_text
+from splitter.model.textfile import read_text
 
 SOURCE_KIND = "cdk-csharp"
 FUNCTION_TYPES = {"Function": "Function", "DockerImageFunction": "Image", "DotNetFunction": "DotNetFunction"}

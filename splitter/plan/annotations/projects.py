@@ -10,18 +10,18 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from splitter import plan as base
-from splitter.annotations_template import TemplateSplit
-from splitter.changes import Create, Move
-from splitter.edits import Edit, element_span, indentation_at, line_end, line_start
+from splitter.plan import planner as base
+from splitter.plan.annotations.template import TemplateSplit
+from splitter.changes.changeset import Create, Move
+from splitter.changes.edits import Edit, element_span, indentation_at, line_end, line_start
 from splitter.errors import SplitterError
-from splitter.load import SourceProject, SplitTarget
+from splitter.graph.migration import SourceProject, SplitTarget
 from splitter.model.template import Template
 from splitter.render import render
-from splitter.textfile import detect_indent, encode
+from splitter.model.textfile import detect_indent, encode
 
 if TYPE_CHECKING:
-    from splitter.annotations import Layout
+    from splitter.plan.annotations.split import Layout
 
 PACKAGE = "Amazon.Lambda.Annotations"
 # Properties of an executable project (GenerateMain) that each executable function project keeps.
@@ -88,7 +88,7 @@ def _assembly_attributes(target: SplitTarget, fp: base.FunctionProject, layout: 
 
 def stack_name(original: str | None, project_name: str, architecture: str) -> str:
     """The stack a function project deploys: the original stack-name with an architecture suffix."""
-    from splitter import naming
+    from splitter.model import naming
     if original:
         return f"{original}-{STACK_SUFFIX[architecture]}"
     return naming.stack_name(project_name, STACK_SUFFIX[architecture])

@@ -26,8 +26,8 @@ import json
 
 import click
 
-from splitter import apps
-from splitter.analysis import Analysis, BuildUnit, analyze
+from splitter.graph import apps
+from splitter.graph.units import Analysis, BuildUnit, analyze
 from splitter.discover import discover
 
 SCHEMA = "lambda-split/check/v1"

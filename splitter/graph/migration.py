@@ -10,13 +10,13 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from splitter import progress
-from splitter.analysis import Analysis, BuildUnit, ProjectCache, analyze, resolve_code_uri
+from splitter.graph.units import Analysis, BuildUnit, ProjectCache, analyze, resolve_code_uri
 from splitter.discover import DEFAULTS_FILE, SKIP_DIRS, SOLUTION_SUFFIXES, Workspace, discover
 from splitter.errors import SplitterError
 from splitter.model.csharp import CsFile, parse_file
 from splitter.model.msbuild import (PROJECT_SUFFIXES, Project, Solution, load_project, load_solution,
                                     msbuild_path)
-from splitter.textfile import TextFile, read_text
+from splitter.model.textfile import TextFile, read_text
 
 TEST_PACKAGES = ("microsoft.net.test.sdk", "xunit", "nunit", "mstest.testframework", "xunit.v3")
 

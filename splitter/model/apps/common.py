@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 from typing import Callable
 
-from splitter.edits import Edit
+from splitter.changes.edits import Edit
 from splitter.model.msbuild import project_files_in
 from splitter.model.template import Function
-from splitter.textfile import TextFile
+from splitter.model.textfile import TextFile
 
 ARCHITECTURES = ("x86_64", "arm64")
 ARCHIVE_SUFFIXES = (".zip", ".jar")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from splitter.binaries import LAMBDA_CPU, Binary, CorruptBinary, Skipped, identify, named_like_binary
+from splitter.verify.binaries import LAMBDA_CPU, Binary, CorruptBinary, Skipped, identify, named_like_binary
 from splitter.errors import SplitterError
 
 ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)

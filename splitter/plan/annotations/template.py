@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from splitter import plan as base
-from splitter.changes import Create, Move
-from splitter.edits import Edit, apply_edits, insert_key, line_end, line_start, replace_scalar
+from splitter.plan import planner as base
+from splitter.changes.changeset import Create, Move
+from splitter.changes.edits import Edit, apply_edits, insert_key, line_end, line_start, replace_scalar
 from splitter.errors import SplitterError
 from splitter.model.nodes import Node, intrinsic
 from splitter.model.template import ANNOTATIONS_TOOL, Function, Template
-from splitter.textfile import encode
+from splitter.model.textfile import encode
 
 # Sections whose entries are copied where they are referenced (declarations, not things CloudFormation creates).
 DECLARATIONS = ("Parameters", "Conditions", "Mappings")

@@ -56,12 +56,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from splitter.binaries import LAMBDA_CPU, Binary
+from splitter.verify.binaries import LAMBDA_CPU, Binary
 from splitter.errors import SplitterError
-from splitter.package import Inspection, inspect_package, loaded_on
+from splitter.verify.package import Inspection, inspect_package, loaded_on
 
 if TYPE_CHECKING:
-    from splitter.analysis import BuildUnit
+    from splitter.graph.units import BuildUnit
     from splitter.model.template import Function
 
 SCHEMA = "lambda-split/verify/v1"
@@ -147,7 +147,7 @@ def artifact_report(paths: tuple[str, ...], architecture: str) -> Report:
 
 
 def path_report(paths: tuple[str, ...], configuration: str, parameters: dict[str, str]) -> Report:
-    from splitter.analysis import analyze
+    from splitter.graph.units import analyze
     from splitter.discover import discover
 
     if len(paths) != 1:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from splitter import naming
-from splitter.changes import ChangeSet, Create, status_word
+from splitter.model import naming
+from splitter.changes.changeset import ChangeSet, Create, status_word
 from splitter.errors import SplitterError
 from splitter.render import render
 

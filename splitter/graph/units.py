@@ -129,7 +129,7 @@ def analyze(workspace: Workspace, parameters: dict[str, str] | None = None,
         analysis.templates.append(template)
         _units_of(template, analysis, projects)
     if workspace.apps:
-        from splitter.apps import add_apps     # CDK apps and serverless.yml; that module builds on this one
+        from splitter.graph.apps import add_apps     # CDK apps and serverless.yml; that module builds on this one
         add_apps(workspace, analysis, projects)
     if not analysis.templates and not analysis.apps and not analysis.errors:
         analysis.errors.append(SplitterError(

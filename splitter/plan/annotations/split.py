@@ -13,16 +13,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from splitter import annotations_projects, plan as base, usings
-from splitter.annotations_projects import PACKAGE
-from splitter.annotations_template import TemplateSplit, owned_function_edits, split_template, template_changes
-from splitter.changes import Create, Modify, Move
-from splitter.edits import Edit, line_start, remove_spans
+from splitter.plan.annotations import projects as annotations_projects
+from splitter.plan import planner as base
+from splitter.plan import usings
+from splitter.plan.annotations.projects import PACKAGE
+from splitter.plan.annotations.template import TemplateSplit, owned_function_edits, split_template, template_changes
+from splitter.changes.changeset import Create, Modify, Move
+from splitter.changes.edits import Edit, line_start, remove_spans
 from splitter.errors import SplitterError
-from splitter.load import SourceProject, SplitTarget
+from splitter.graph.migration import SourceProject, SplitTarget
 from splitter.model.csharp import CsFile, MemberDecl, TypeDecl, named_argument
 from splitter.model.template import Function, Template
-from splitter.textfile import encode
+from splitter.model.textfile import encode
 
 GENERATED = re.compile(r"^(?P<type>.+)_(?P<method>[A-Za-z_][A-Za-z0-9_]*)_Generated$")
 

@@ -13,19 +13,19 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from splitter import usings
-from splitter.changes import ChangeSet, Create, Modify, Move
-from splitter.edits import (Edit, apply_edits, element_span, indentation_at, insert_keys, line_end, line_start,
+from splitter.plan import usings
+from splitter.changes.changeset import ChangeSet, Create, Modify, Move
+from splitter.changes.edits import (Edit, apply_edits, element_span, indentation_at, insert_keys, line_end, line_start,
                             newline_of, remove_spans, replace_scalar, scalar_text,
                             xml_removal_edits)
 from splitter.errors import SplitterError
-from splitter.load import MigrationModel, SourceProject, SplitTarget
+from splitter.graph.migration import MigrationModel, SourceProject, SplitTarget
 from splitter.model.csharp import CsFile, TypeDecl, string_argument
 from splitter.model.msbuild import Solution, SolutionProject, local, msbuild_path
 from splitter.model.nodes import Node
 from splitter.model.template import Function, Template, deployed_handler
 from splitter.render import render
-from splitter.textfile import TextFile, detect_indent, encode
+from splitter.model.textfile import TextFile, detect_indent, encode
 
 ARCH_SUFFIX = {"x86_64": "X64", "arm64": "Arm64"}
 # Properties that make a project a Lambda deployment: they leave the shared library for the function projects.
@@ -125,7 +125,7 @@ class Plan:
 
 
 def plan(model: MigrationModel, options: Options = Options()) -> Plan:
-    from splitter import annotations     # it builds on this module's steps
+    from splitter.plan.annotations import split as annotations     # it builds on this module's steps
     root = model.workspace.root
     result = Plan(root=root, changes=ChangeSet(root))
     template_edits: dict[int, tuple[Template, list[Edit]]] = {}

@@ -12,12 +12,12 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from splitter.analysis import Analysis, BuildUnit, Finding, ProjectCache, defaults_architecture
+from splitter.graph.units import Analysis, BuildUnit, Finding, ProjectCache, defaults_architecture
 from splitter.discover import SKIP_DIRS, Workspace
 from splitter.errors import SplitterError
-from splitter.model.app import AppDocument, AppFunction, Bundling, Undecided, project_folder_of, resolve
-from splitter.model.serverless_framework import FILE_NAMES as SERVERLESS_FILES, load_service
-from splitter.textfile import read_text
+from splitter.model.apps.common import AppDocument, AppFunction, Bundling, Undecided, project_folder_of, resolve
+from splitter.model.apps.serverless import FILE_NAMES as SERVERLESS_FILES, load_service
+from splitter.model.textfile import read_text
 
 SKIP_SOURCE_DIRS = SKIP_DIRS | {"__pycache__", "venv", "env", "site-packages", "tests", "test"}
 
@@ -47,9 +47,9 @@ def _load_cdk(path: Path) -> tuple[list[AppDocument], list[Finding]]:
         return [], [Finding("cdk-app", f"the CDK app runs `{command}`; lambda-split reads CDK apps written in "
                                        "Python or C# only, so its functions are not checked", path)]
     if language == "python":
-        from splitter.model import cdk_python as loader      # libcst is imported only for Python apps
+        from splitter.model.apps import cdk_python as loader      # libcst is imported only for Python apps
     else:
-        from splitter.model import cdk_csharp as loader
+        from splitter.model.apps import cdk_csharp as loader
     documents = []
     for source in sources:
         text = read_text(source).text
@@ -121,7 +121,7 @@ class AppBuildUnit(BuildUnit):
         return self.build_architecture or self.functions[0].architecture
 
     def retarget(self, folders: dict[str, Path], new_handler, root: Path):
-        from splitter.retarget import retarget_unit
+        from splitter.plan.retarget import retarget_unit
         return retarget_unit(self, folders, new_handler, root)
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import click
 
-from splitter import changes as change_set
+from splitter.changes import changeset as change_set
 from splitter.errors import SplitterError
-from splitter.load import load_migration, solution_root
-from splitter.plan import Options, Plan, plan
+from splitter.graph.migration import load_migration, solution_root
+from splitter.plan.planner import Options, Plan, plan
 
 
 def run(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | None, allow_dirty: bool,

@@ -15,10 +15,10 @@ from libcst.metadata import ByteSpanPositionProvider, MetadataWrapper, ParentNod
     QualifiedNameProvider
 
 from splitter.errors import SplitterError
-from splitter.model.app import (AppDocument, AppFunction, Bundling, Piece, Scope, TracedString, Undecided, concat,
+from splitter.model.apps.common import (AppDocument, AppFunction, Bundling, Piece, Scope, TracedString, Undecided, concat,
                                 joined)
 from splitter.model.nodes import ByteOffsets
-from splitter.textfile import read_text
+from splitter.model.textfile import read_text
 
 SOURCE_KIND = "cdk-python"
 NOT_DOTNET = ("PYTHON", "NODEJS", "JAVA", "RUBY", "GO_", "GO1")

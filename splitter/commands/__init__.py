@@ -1,0 +1,1 @@
+"""The four commands, each one pipeline call plus its output (text, JSON)."""

@@ -1,0 +1,1 @@
+"""Typed readers that keep source positions: templates (YAML events, nodes), MSBuild projects and solutions, C#, text files, and the apps that deploy .NET code (CDK in Python and C#, serverless.yml)."""

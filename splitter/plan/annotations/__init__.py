@@ -1,0 +1,1 @@
+"""The Amazon.Lambda.Annotations split: classes placed per architecture, projects whose generators own one template each."""

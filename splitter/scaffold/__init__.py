@@ -1,0 +1,1 @@
+"""`lambda-split new`: a split-ready solution from Jinja2 templates."""
