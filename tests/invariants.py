@@ -10,7 +10,7 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
-from splitter.graph.units import analyze
+from splitter.graph.analyze import analyze
 from splitter.discover import discover
 from splitter.graph.migration import compile_items
 from splitter.model.csharp import parse_file

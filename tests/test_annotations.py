@@ -13,12 +13,13 @@ from dotnet_compile import assert_compiles, mcs  # noqa: F401  (mcs is a fixture
 from invariants import (assert_architectures_kept, assert_handlers_resolve, assert_nothing_lost,
                         assert_one_architecture_per_build, assert_one_generator_per_template,
                         assert_resources_unchanged, read_tree)
-from splitter.plan.annotations import split as annotations
+from splitter.plan.annotations import classes as annotations
 from splitter.plan.annotations.template import references, remove_keys
 from splitter.changes.edits import apply_edits
 from splitter.graph.migration import load_migration
 from splitter.model.nodes import parse_json, parse_yaml
-from splitter.plan.planner import Options, _function_projects
+from splitter.plan.layout import function_projects as _function_projects
+from splitter.plan.result import Options
 
 CSPROJ = """<Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import REPO_ROOT, run_cli, write_tree
 from invariants import copy_tree, git_run, read_tree
-from splitter.graph.units import analyze
+from splitter.graph.analyze import analyze
 from splitter.discover import discover
 from splitter.model.apps import cdk_csharp, cdk_python
 from splitter.model.apps.common import Bundling, Piece, TracedString, moved_path, rewrite

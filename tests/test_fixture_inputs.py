@@ -105,7 +105,7 @@ def _local_functions(template: Path):
 def _app_functions(root: Path) -> list[tuple[Path, str, Path, str]]:
     """(declaring file, function, project folder, handler) of each function a CDK app or serverless.yml builds from a
     project, read with lambda-split's loaders (a CDK app has no plain data form to read independently)."""
-    from splitter.graph.units import analyze
+    from splitter.graph.analyze import analyze
     from splitter.discover import discover
     return [(f.template_path, f.logical_id, unit.project.folder, f.handler) for unit in analyze(discover(root)).units
             if unit.source != "sam" and unit.project is not None for f in unit.functions]

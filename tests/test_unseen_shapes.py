@@ -15,7 +15,7 @@ from dotnet_compile import assert_compiles, mcs  # noqa: F401  (mcs is a fixture
 from invariants import (assert_architectures_kept, assert_handlers_resolve, assert_nothing_lost,
                         assert_one_architecture_per_build, copy_tree, git_run, read_tree)
 from reliability import assert_one_clear_line, run_cli
-from splitter.graph.units import analyze
+from splitter.graph.analyze import analyze
 from splitter.changes.changeset import ChangeSet, Create, Move
 from splitter.discover import discover
 from splitter.model.csharp import parse_file

@@ -259,3 +259,20 @@ def indentation_at(text: str, offset: int) -> str:
     begin = line_start(text, offset)
     match = re.match(r"[ \t]*", text[begin:])
     return match.group(0) if match else ""
+
+
+def merge_inserts(edits: list[Edit]) -> list[Edit]:
+    """Several insertions at one offset become one edit, in the order they were made."""
+    merged: dict[tuple[int, int], Edit] = {}
+    out = []
+    for edit in edits:
+        if edit.start == edit.end and (edit.start, edit.end) in merged:
+            previous = merged[(edit.start, edit.end)]
+            combined = Edit(edit.start, edit.end, previous.text + edit.text)
+            out[out.index(previous)] = combined
+            merged[(edit.start, edit.end)] = combined
+            continue
+        if edit.start == edit.end:
+            merged[(edit.start, edit.end)] = edit
+        out.append(edit)
+    return out

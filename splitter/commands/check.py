@@ -27,7 +27,8 @@ import json
 import click
 
 from splitter.graph import apps
-from splitter.graph.units import Analysis, BuildUnit, analyze
+from splitter.graph.units import Analysis, BuildUnit
+from splitter.graph.analyze import analyze
 from splitter.discover import discover
 
 SCHEMA = "lambda-split/check/v1"

@@ -17,7 +17,8 @@ import click
 from splitter.changes import changeset as change_set
 from splitter.errors import SplitterError
 from splitter.graph.migration import load_migration, solution_root
-from splitter.plan.planner import Options, Plan, plan
+from splitter.plan.planner import plan
+from splitter.plan.result import Options, Plan
 
 
 def run(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | None, allow_dirty: bool,

@@ -147,7 +147,7 @@ def artifact_report(paths: tuple[str, ...], architecture: str) -> Report:
 
 
 def path_report(paths: tuple[str, ...], configuration: str, parameters: dict[str, str]) -> Report:
-    from splitter.graph.units import analyze
+    from splitter.graph.analyze import analyze
     from splitter.discover import discover
 
     if len(paths) != 1:

@@ -120,9 +120,6 @@ class AppBuildUnit(BuildUnit):
     def built_as(self) -> str:
         return self.build_architecture or self.functions[0].architecture
 
-    def retarget(self, folders: dict[str, Path], new_handler, root: Path):
-        from splitter.plan.retarget import retarget_unit
-        return retarget_unit(self, folders, new_handler, root)
 
 
 def add_apps(workspace: Workspace, analysis: Analysis, projects: ProjectCache) -> None:

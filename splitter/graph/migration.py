@@ -10,7 +10,8 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from splitter import progress
-from splitter.graph.units import Analysis, BuildUnit, ProjectCache, analyze, resolve_code_uri
+from splitter.graph.units import Analysis, BuildUnit, ProjectCache, resolve_code_uri
+from splitter.graph.analyze import analyze
 from splitter.discover import DEFAULTS_FILE, SKIP_DIRS, SOLUTION_SUFFIXES, Workspace, discover
 from splitter.errors import SplitterError
 from splitter.model.csharp import CsFile, parse_file

@@ -1,8 +1,8 @@
-"""Build units and hazards: functions grouped exactly as Amazon.Lambda.Tools builds them, and what `check` reports.
+"""Build units: functions grouped exactly as their deployer builds them.
 
-A build unit is a template plus the raw CodeUri string (`./src/A` and `src/A` are two builds). The tooling builds a
-unit once, for the architecture of its first function in template order; a project unit whose functions need two
-architectures is the hazard.
+A template's build unit is the template plus the raw CodeUri string (`./src/A` and `src/A` are two builds).
+Amazon.Lambda.Tools builds a unit once, for the architecture of its first function in template order; a project unit
+whose functions need two architectures is the hazard.
 """
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 from typing import ClassVar
 
-from splitter import progress
 from splitter.discover import DEFAULTS_FILE, Workspace, read_defaults
 from splitter.errors import SplitterError
 from splitter.model.msbuild import Project, directory_build_props, load_project, project_files_in
 from splitter.model.nodes import intrinsic
-from splitter.model.template import ARCHITECTURES, Function, Template, allowed_values, load_template
+from splitter.model.template import ARCHITECTURES, Function, Template, allowed_values
 
 
 @dataclass
@@ -114,51 +113,7 @@ def _repository_top(root: Path) -> Path:
     return root
 
 
-def analyze(workspace: Workspace, parameters: dict[str, str] | None = None,
-            projects: ProjectCache | None = None) -> Analysis:
-    analysis = Analysis(workspace)
-    projects = projects or ProjectCache(workspace)
-    for path in progress.each(workspace.templates, "reading templates"):
-        try:
-            template = load_template(path, parameters)
-        except SplitterError as error:
-            if not workspace.explicit and not _could_be_cloudformation(path, error):
-                continue            # e.g. a template.json or pipeline template.yml that is some other tool's file
-            analysis.errors.append(error)
-            continue
-        analysis.templates.append(template)
-        _units_of(template, analysis, projects)
-    if workspace.apps:
-        from splitter.graph.apps import add_apps     # CDK apps and serverless.yml; that module builds on this one
-        add_apps(workspace, analysis, projects)
-    if not analysis.templates and not analysis.apps and not analysis.errors:
-        analysis.errors.append(SplitterError(
-            "no CloudFormation template found (serverless.template, template.yaml, template.yml, template.json, "
-            "or the one aws-lambda-tools-defaults.json names), nor a CDK app (cdk.json) or serverless.yml",
-            workspace.root,
-            hint="give the path of your template or of the folder holding it"))
-        return analysis
-    _warn_spellings(analysis)
-    _warn_runtime_identifiers(analysis)
-    _warn_shared_folders(analysis)
-    _warn_ref_architectures(analysis)
-    # A project two templates build fails to load twice; say it once.
-    analysis.errors = list({str(error): error for error in analysis.errors}.values())
-    return analysis
-
-
-def _could_be_cloudformation(path: Path, error: SplitterError) -> bool:
-    """Whether a file found by its name, which failed to load, is worth reporting: it mentions AWS types."""
-    if error.message.startswith("not a CloudFormation template"):
-        return False
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return True
-    return "AWS::" in text or "AWSTemplateFormatVersion" in text
-
-
-def _units_of(template: Template, analysis: Analysis, projects: ProjectCache) -> None:
+def units_of(template: Template, analysis: Analysis, projects: ProjectCache) -> None:
     units: dict[str, BuildUnit] = {}
     broken: set[str] = set()                   # CodeUris already reported once
     unknown: dict[int, list[Function]] = {}    # functions whose architecture cannot be known, by source node
@@ -170,7 +125,7 @@ def _units_of(template: Template, analysis: Analysis, projects: ProjectCache) ->
             analysis.remote_functions.append(function)
             continue
         if function.architecture is None:
-            unknown.setdefault(id(_architecture_node(template, function)), []).append(function)
+            unknown.setdefault(id(architecture_node(template, function)), []).append(function)
             continue
         if function.code_uri in broken:
             continue
@@ -188,7 +143,7 @@ def _units_of(template: Template, analysis: Analysis, projects: ProjectCache) ->
     analysis.errors.extend(_architecture_error(template, functions) for functions in unknown.values())
 
 
-def _architecture_node(template: Template, function: Function):
+def architecture_node(template: Template, function: Function):
     node = function.property_node("Architectures")
     if node is None and function.architecture_origin == "globals" and template.globals_function is not None:
         node = template.globals_function.get("Architectures")
@@ -201,7 +156,7 @@ def _architecture_error(template: Template, functions: list[Function]) -> Splitt
     node = first.property_node("Architectures")
     where = "Globals.Function.Architectures" if node is None else f"{first.logical_id}.Architectures"
     line = node.line if node is not None else _globals_line(template)
-    ref = _architecture_ref(template, first)
+    ref = architecture_ref(template, first)
     if ref:
         allowed = allowed_values(template, ref)
         hint = f"pass --parameter {ref}={'|'.join(allowed) if allowed else 'x86_64|arm64'}"
@@ -226,7 +181,7 @@ def resolve_code_uri(template: Template, code_uri: str) -> Path:
 
 def _new_unit(template: Template, function: Function, projects: ProjectCache) -> BuildUnit:
     target = resolve_code_uri(template, function.code_uri)
-    line = _code_uri_line(template, function)
+    line = code_uri_line(template, function)
     if target.is_dir():
         found = project_files_in(target)
         if len(found) > 1:
@@ -258,101 +213,15 @@ def _is_build_output(code_uri: str) -> bool:
     return code_uri.lower().endswith(ARCHIVE_SUFFIXES) or any(part in BUILD_OUTPUT_FOLDERS for part in parts)
 
 
-def _code_uri_line(template: Template, function: Function) -> int | None:
+def code_uri_line(template: Template, function: Function) -> int | None:
     node = function.property_node("CodeUri") or function.property_node("Code")
     if node is None and template.globals_function is not None:
         node = template.globals_function.get("CodeUri")
     return node.line if node is not None else function.line
 
 
-def _warn_spellings(analysis: Analysis) -> None:
-    for template in analysis.templates:
-        by_target: dict[Path, list[BuildUnit]] = {}
-        for unit in analysis.units:
-            if unit.template is template:
-                key = unit.project.path.resolve() if unit.project else unit.target.resolve()
-                by_target.setdefault(key, []).append(unit)
-        for target, units in by_target.items():
-            if len(units) > 1:
-                spellings = ", ".join(repr(u.code_uri) for u in units)
-                analysis.warnings.append(Finding(
-                    "codeuri-spelling",
-                    f"CodeUri spellings {spellings} name the same {analysis.workspace.relative(target)}; "
-                    f"the AWS tools build and upload it {len(units)} times",
-                    template.path, units[1].functions[0].line))
-
-
-def rid_architecture(rid: str) -> str | None:
-    rid = rid.strip().lower()
-    if rid.endswith("-arm64"):
-        return "arm64"
-    if rid.endswith("-x64"):
-        return "x86_64"
-    return None
-
-
-def _warn_runtime_identifiers(analysis: Analysis) -> None:
-    for unit in analysis.units:
-        rid = unit.project.runtime_identifier if unit.project else None
-        arch = rid_architecture(rid) if rid else None
-        if arch is None:
-            continue
-        others = [f.logical_id for f in unit.functions if f.architecture != arch]
-        if others:
-            analysis.warnings.append(Finding(
-                "runtime-identifier",
-                f"<RuntimeIdentifier>{rid}</RuntimeIdentifier> builds for {arch}, but "
-                f"{', '.join(others)} run{'s' if len(others) == 1 else ''} on "
-                f"{'arm64' if arch == 'x86_64' else 'x86_64'}",
-                unit.project.path, _property_line(unit.project, "RuntimeIdentifier")))
-
-
-def _property_line(project: Project, name: str) -> int | None:
-    for element in project.root.iter():
-        if isinstance(element.tag, str) and element.tag.split("}")[-1] == name:
-            return element.sourceline
-    return None
-
-
-def _warn_shared_folders(analysis: Analysis) -> None:
-    for unit in analysis.units:
-        if unit.kind != "project" and not unit.target.exists():
-            analysis.warnings.append(Finding(
-                "missing-output", f"CodeUri {unit.code_uri!r} names build output that does not exist yet; "
-                f"lambda-split cannot check what it will hold", unit.template.path, _code_uri_line(
-                    unit.template, unit.functions[0])))
-            continue
-        if unit.kind != "project" and len(unit.architectures) > 1:
-            analysis.warnings.append(Finding(
-                "shared-artifact",
-                f"CodeUri {unit.code_uri!r} is deployed as-is to both x86_64 and arm64 functions; "
-                f"run `lambda-split verify` on it to check its binaries", unit.template.path,
-                unit.functions[0].line))
-
-
-def _warn_ref_architectures(analysis: Analysis) -> None:
-    """Amazon.Lambda.Tools cannot evaluate a `Ref` architecture: it builds for the project's `function-architecture`
-    in aws-lambda-tools-defaults.json, else x86_64 (aws-extensions-for-dotnet-cli #302), whatever the stack gets."""
-    for unit in analysis.units:
-        via_ref = [f for f in unit.functions if _architecture_ref(unit.template, f)]
-        if unit.kind != "project" or not via_ref:
-            continue
-        tooling = defaults_architecture(unit.project.folder) or "x86_64"
-        wrong = [f for f in via_ref if f.architecture != tooling]
-        if wrong:
-            first = wrong[0]
-            node = _architecture_node(unit.template, first)
-            analysis.warnings.append(Finding(
-                "ref-architecture",
-                f"{', '.join(f.logical_id for f in wrong)} get{'s' if len(wrong) == 1 else ''} {first.architecture} "
-                f"through Ref {_architecture_ref(unit.template, first)}, which Amazon.Lambda.Tools cannot evaluate: "
-                f"it builds CodeUri {unit.code_uri!r} for {tooling}; set \"function-architecture\": "
-                f"\"{first.architecture}\" in {analysis.workspace.relative(unit.project.folder / DEFAULTS_FILE)}",
-                unit.template.path, node.line if node is not None else first.line))
-
-
-def _architecture_ref(template: Template, function: Function) -> str | None:
-    node = _architecture_node(template, function)
+def architecture_ref(template: Template, function: Function) -> str | None:
+    node = architecture_node(template, function)
     for candidate in [node] + (list(node.value) if node is not None and node.kind == "seq" else []):
         call = intrinsic(candidate)
         if call is not None and call[0] == "Ref" and call[1].kind == "scalar":

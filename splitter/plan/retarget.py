@@ -11,6 +11,7 @@ from typing import Callable
 
 from splitter.changes.edits import Edit, insert_key, scalar_text
 from splitter.errors import SplitterError
+from splitter.plan.result import Decision
 from splitter.model.apps.common import DEPLOY_INSTRUCTIONS, AppDocument, AppFunction, moved_path, resolve, rewrite
 
 _ASSET_WORDS = {"project-dir": "project directory", "artifact": "package.artifact"}
@@ -19,7 +20,6 @@ _ASSET_WORDS = {"project-dir": "project directory", "artifact": "package.artifac
 def retarget_unit(unit, folders: dict[str, Path], new_handler: Callable[[AppFunction], str | None],
                   root: Path) -> tuple[list[tuple[AppDocument, list[Edit]]], list]:
     """(edits per document, decisions to report) that move the unit's functions to `folders[architecture]`."""
-    from splitter.plan.planner import Decision      # plan calls this module; its types are loaded by then
     _refuse_undecided(unit)
     per_document: dict[int, tuple[AppDocument, list[Edit]]] = {}
     notes: list[str] = []

@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from splitter.plan import planner as base
+from splitter.plan.annotations.classes import PACKAGE, Layout
 from splitter.plan.annotations.template import TemplateSplit
+from splitter.plan import library
 from splitter.changes.changeset import Create, Move
 from splitter.changes.edits import Edit, element_span, indentation_at, line_end, line_start
 from splitter.errors import SplitterError
@@ -19,11 +19,10 @@ from splitter.graph.migration import SourceProject, SplitTarget
 from splitter.model.template import Template
 from splitter.render import render
 from splitter.model.textfile import detect_indent, encode
+from splitter.plan.result import Decision, FunctionProject, Plan
+from splitter.plan.projects import COPIED, DEFAULT_ITEMS, assembly_attributes_file, function_project_properties, internals_visible_to, msbuild_relpath, serializer_attributes
 
-if TYPE_CHECKING:
-    from splitter.plan.annotations.split import Layout
 
-PACKAGE = "Amazon.Lambda.Annotations"
 # Properties of an executable project (GenerateMain) that each executable function project keeps.
 EXECUTABLE_PROPERTIES = ("OutputType", "AssemblyName", "PublishAot", "StripSymbols", "PublishTrimmed", "TrimMode",
                          "OptimizationPreference", "IlcOptimizationPreference", "IlcGenerateStackTraceData",
@@ -36,15 +35,15 @@ DEFAULTS_REPLACED = ("Information", "template", "stack-name", "s3-prefix", "func
 
 # -- projects -----------------------------------------------------------------------------------------------------------
 
-def create_projects(target: SplitTarget, projects: dict[str, base.FunctionProject], layout: Layout,
-                    splits: list[TemplateSplit], result: base.Plan, separator: str) -> None:
+def create_projects(target: SplitTarget, projects: dict[str, FunctionProject], layout: Layout,
+                    splits: list[TemplateSplit], result: Plan, separator: str) -> None:
     project = target.project
     source = project.source
     nl, indent = source.newline, detect_indent(source.text)
-    own = base.function_project_properties(target, projects)
+    own = function_project_properties(target, projects)
     tf_element = "TargetFrameworks" if "TargetFrameworks" in own else "TargetFramework"
     properties = [(k, v) for k, v in own.items()
-                  if k in base.COPIED or k in base.DEFAULT_ITEMS or layout.executable and k in EXECUTABLE_PROPERTIES]
+                  if k in COPIED or k in DEFAULT_ITEMS or layout.executable and k in EXECUTABLE_PROPERTIES]
     packages = [{"include": p.include, "version": p.version, "private_assets": p.private_assets,
                  "include_assets": p.include_assets} for p in project.package_references
                 if p.include.lower() == PACKAGE.lower() or (p.private_assets or "").lower() == "all"]
@@ -56,18 +55,18 @@ def create_projects(target: SplitTarget, projects: dict[str, base.FunctionProjec
                     f"Annotations generator keeps {template_name} here, deployed as a stack of its own.",
             target_framework_element=tf_element, target_frameworks=own.get(tf_element, ""),
             properties=properties,
-            project_references=[base._msbuild_relpath(project.path, fp.folder, separator)],
-            package_references=packages, internals_visible_to=base._internals_visible_to(target))
+            project_references=[msbuild_relpath(project.path, fp.folder, separator)],
+            package_references=packages, internals_visible_to=internals_visible_to(target))
         result.changes.add(Create(result.rel(fp.csproj), encode(content, source.encoding, source.bom),
                                   f"{arch} function project"))
-        result.decisions.append(base.Decision("create", result.rel(fp.csproj),
+        result.decisions.append(Decision("create", result.rel(fp.csproj),
                                               f"{arch}: " + ", ".join(f.logical_id for f in fp.functions)))
         _assembly_attributes(target, fp, layout, result)
     _defaults_files(target, projects, splits, result)
 
 
-def _assembly_attributes(target: SplitTarget, fp: base.FunctionProject, layout: Layout, result: base.Plan) -> None:
-    usings, serializer, style = base._serializer_attributes(target)
+def _assembly_attributes(target: SplitTarget, fp: FunctionProject, layout: Layout, result: Plan) -> None:
+    usings, serializer, style = serializer_attributes(target)
     if layout.executable:
         for cs in target.source.files:
             main = [a.text for a in cs.assembly_attributes if a.name == "LambdaGlobalProperties"]
@@ -81,7 +80,7 @@ def _assembly_attributes(target: SplitTarget, fp: base.FunctionProject, layout: 
                      if u.is_global and namespaces.keeps(u, fp.architecture)]
     if not (serializer or global_usings):
         return
-    result.changes.add(base.assembly_attributes_file(
+    result.changes.add(assembly_attributes_file(
         result, fp, global_usings, usings, serializer, style or target.source.files[0],
         "the assembly-level attributes the generator and the runtime read"))
 
@@ -94,8 +93,8 @@ def stack_name(original: str | None, project_name: str, architecture: str) -> st
     return naming.stack_name(project_name, STACK_SUFFIX[architecture])
 
 
-def _defaults_files(target: SplitTarget, projects: dict[str, base.FunctionProject], splits: list[TemplateSplit],
-                    result: base.Plan) -> None:
+def _defaults_files(target: SplitTarget, projects: dict[str, FunctionProject], splits: list[TemplateSplit],
+                    result: Plan) -> None:
     original = target.defaults
     source, data = original if original is not None else (None, {})
     split = splits[0] if splits else None
@@ -152,8 +151,8 @@ def _names_template(target: SplitTarget, data: dict, template: Template) -> bool
     return (target.project.folder / _native_path(named.strip())).resolve() == template.path.resolve()
 
 
-def _report_deployment(target: SplitTarget, projects: dict[str, base.FunctionProject], split: TemplateSplit,
-                       data: dict, defaults_retired: bool, result: base.Plan) -> None:
+def _report_deployment(target: SplitTarget, projects: dict[str, FunctionProject], split: TemplateSplit,
+                       data: dict, defaults_retired: bool, result: Plan) -> None:
     rel = result.rel
     original_stack = data.get("stack-name") if isinstance(data.get("stack-name"), str) else None
     old = f"the stack {original_stack}" if original_stack else "that stack"
@@ -199,13 +198,13 @@ def _report_deployment(target: SplitTarget, projects: dict[str, base.FunctionPro
     else:
         lines.append(f"  {rel(split.template.path)} keeps what the generator does not own ("
                      f"{', '.join(split.remaining)}) and still deploys {old}.")
-    result.decisions.append(base.Decision("deploy", rel(split.template.path), "\n".join(lines)))
+    result.decisions.append(Decision("deploy", rel(split.template.path), "\n".join(lines)))
 
 
 # -- the library and its tests ------------------------------------------------------------------------------------------
 
-def edit_library(target: SplitTarget, projects: dict[str, base.FunctionProject], layout: Layout,
-                 result: base.Plan, root: Path) -> None:
+def edit_library(target: SplitTarget, projects: dict[str, FunctionProject], layout: Layout,
+                 result: Plan, root: Path) -> None:
     """The library keeps the Annotations attributes (its remaining code may use them) but not the generator."""
     project = target.project
     text = project.source.text
@@ -226,8 +225,8 @@ def edit_library(target: SplitTarget, projects: dict[str, base.FunctionProject],
     if layout.executable and project.own_properties.get("AssemblyName"):
         drop += ("AssemblyName",)
     receivers = sorted(set(layout.assemblies.values()), key=list(layout.assemblies.values()).index)
-    base._edit_library(target, projects, result, root, receivers=receivers, drop=drop, extra_edits=tuple(edits))
-    result.decisions.append(base.Decision("edit", result.rel(project.path), detail))
+    library.edit_library(target, projects, result, root, receivers=receivers, drop=drop, extra_edits=tuple(edits))
+    result.decisions.append(Decision("edit", result.rel(project.path), detail))
 
 
 def _exclude_analyzers(project, reference) -> Edit:
@@ -244,8 +243,8 @@ def _exclude_analyzers(project, reference) -> Edit:
     return Edit(at, at, ' ExcludeAssets="analyzers"')
 
 
-def edit_tests(target: SplitTarget, tests: list[tuple[SourceProject, list[base.FunctionProject]]],
-               result: base.Plan) -> None:
+def edit_tests(target: SplitTarget, tests: list[tuple[SourceProject, list[FunctionProject]]],
+               result: Plan) -> None:
     for other, needed in tests:
         text = other.project.source.text
         ref = next(r for r in other.project.project_references
@@ -255,9 +254,9 @@ def edit_tests(target: SplitTarget, tests: list[tuple[SourceProject, list[base.F
         indent, nl = indentation_at(text, start), other.project.source.newline
         at = line_end(text, end)
         lines = "".join(f"{indent}<ProjectReference Include=\""
-                        f"{base._msbuild_relpath(fp.csproj, other.project.folder, separator)}\" />{nl}"
+                        f"{msbuild_relpath(fp.csproj, other.project.folder, separator)}\" />{nl}"
                         for fp in needed)
         result.edit_text(other.project.path, other.project.source, [Edit(at, at, lines)],
                          "reference the function projects whose classes the tests use")
-        result.decisions.append(base.Decision("edit", result.rel(other.project.path),
+        result.decisions.append(Decision("edit", result.rel(other.project.path),
                                               "references " + ", ".join(fp.name for fp in needed)))

@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from splitter.plan import planner as base
 from splitter.changes.changeset import Create, Move
 from splitter.changes.edits import Edit, apply_edits, insert_key, line_end, line_start, replace_scalar
 from splitter.errors import SplitterError
 from splitter.model.nodes import Node, intrinsic
 from splitter.model.template import ANNOTATIONS_TOOL, Function, Template
 from splitter.model.textfile import encode
+from splitter.plan.templates import architectures_value, scalar
+from splitter.plan.result import FunctionProject, Plan
+from splitter.changes.edits import merge_inserts
 
 # Sections whose entries are copied where they are referenced (declarations, not things CloudFormation creates).
 DECLARATIONS = ("Parameters", "Conditions", "Mappings")
@@ -348,19 +350,19 @@ def owned_function_edits(template: Template, function: Function, handler: str | 
     if code is not None:
         edits.append(replace_scalar(code, ".", fmt))
     else:
-        inserted.append(("CodeUri", base._scalar(".", fmt), None))
+        inserted.append(("CodeUri", scalar(".", fmt), None))
     node = props.get("Handler")
     if node is not None and handler is not None and function.handler != handler:
         edits.append(replace_scalar(node, handler, fmt))
     if function.architecture_origin == "default":
-        inserted.append(("Architectures",) + base._architectures_value(template, function.architecture))
+        inserted.append(("Architectures",) + architectures_value(template, function.architecture))
     anchor = "CodeUri" if "CodeUri" in props.value else "Handler"
     for key, value, block in inserted:
         edits.append(insert_key(text, props, key, value, fmt, after=anchor, yaml_block_value=block))
-    return base._merge_inserts(edits)
+    return merge_inserts(edits)
 
 
-def template_changes(split: TemplateSplit, projects: dict[str, base.FunctionProject], result: base.Plan) -> None:
+def template_changes(split: TemplateSplit, projects: dict[str, FunctionProject], result: Plan) -> None:
     template = split.template
     source = template.source
     first = True
