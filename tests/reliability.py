@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from splitter.changes import changeset as changes
+from splitter.changes import changeset, journal as changes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -126,7 +126,7 @@ def killed_run(fault_after: int, *args: str | Path) -> int | None:
     return os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
 
 
-def killed_apply(change_set: changes.ChangeSet, fault_after: int) -> int | None:
+def killed_apply(change_set: changeset.ChangeSet, fault_after: int) -> int | None:
     """Apply a planned change set in a forked child that the fault hook SIGKILLs after its Nth file operation: the
     same kill points as a whole `migrate`, without loading and planning the solution again for each."""
     pid = os.fork()
@@ -135,7 +135,7 @@ def killed_apply(change_set: changes.ChangeSet, fault_after: int) -> int | None:
         try:
             os.environ[changes.FAULT_ENV] = str(fault_after)
             changes.file_operations = 0
-            change_set.apply()
+            changes.apply(change_set)
             code = 0
         finally:
             os._exit(code)

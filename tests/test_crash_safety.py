@@ -1,6 +1,6 @@
 """Crash safety of `migrate`: killed (SIGKILL) right after any of its low-level file operations, a run leaves the
 original tree, the complete result, or a journal with which `--resume` gives exactly the result and `--rollback`
-exactly the original. The kill comes from the test-only fault hook in splitter/changes.py (LAMBDA_SPLIT_FAULT_AFTER).
+exactly the original. The kill comes from the test-only fault hook in splitter/changes/journal.py (LAMBDA_SPLIT_FAULT_AFTER).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import pytest
 
 from reliability import (KILLED, assert_one_clear_line, copy_case, count_operations, killed_apply, killed_run,
                          leftovers, migrating_cases, run_cli, snapshot)
-from splitter.changes.changeset import FAULT_ENV, JOURNAL_NAME, TEMP_SUFFIX, ChangeSet
+from splitter.changes.changeset import ChangeSet
+from splitter.changes.journal import FAULT_ENV, JOURNAL_NAME, TEMP_SUFFIX
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = migrating_cases()

@@ -171,7 +171,7 @@ def test_the_mutator_is_deterministic_and_changes_its_input(name):
 def test_mutated_journals_never_crash_resume_or_rollback(tmp_path):
     """A journal is data on disk like any other: damaged, it gives exit 2 with one line, and never a write outside."""
     from reliability import copy_case, killed_run
-    from splitter.changes.changeset import JOURNAL_NAME
+    from splitter.changes.journal import JOURNAL_NAME
 
     outside = tmp_path / "outside"
     outside.mkdir()

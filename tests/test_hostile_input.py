@@ -22,7 +22,7 @@ from invariants import (assert_architectures_kept, assert_handlers_resolve, asse
                         assert_one_architecture_per_build, git_run, read_tree)
 from reliability import (assert_one_clear_line, copy_case, leftovers, reads_outside, reads_recorded, run_cli,
                          snapshot)
-from splitter.changes.changeset import JOURNAL_NAME, TEMP_SUFFIX
+from splitter.changes.journal import JOURNAL_NAME, TEMP_SUFFIX
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splitter.changes.changeset import _hunks
+from splitter.changes.patch import _hunks
 
 LINES = st.sampled_from([b"{\n", b"}\n", b"  },\n", b"x\n", b"y\n", b"", b"last"])
 

@@ -22,7 +22,7 @@ import tree_sitter_c_sharp
 from ruamel.yaml import YAML
 
 from splitter.scaffold import new as scaffold
-from splitter.changes.changeset import JOURNAL_NAME
+from splitter.changes.journal import JOURNAL_NAME
 from splitter.cli import main
 from splitter.errors import SplitterError
 from dotnet_compile import assert_compiles, mcs  # noqa: F401  (mcs is a fixture: skips, or fails in CI, without mcs)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from splitter.changes import changeset as change_set
+from splitter.changes import changeset as change_set, journal, patch as patches
 from splitter.errors import SplitterError
 from splitter.graph.migration import load_migration, solution_root
 from splitter.plan.planner import plan
@@ -45,14 +45,14 @@ def run(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | Non
         click.echo(json.dumps(result.to_json(), indent=2))
     if dry_run:
         if output_format != "json":
-            patch = result.changes.to_patch()
+            patch = patches.to_patch(result.changes)
             use_color = sys.stdout.isatty() if color is None else color
-            _write_stdout(change_set.colorize(patch) if use_color else patch)
+            _write_stdout(patches.colorize(patch) if use_color else patch)
         _summary(result, applied=False)
         return 0
     if not allow_dirty:
         _refuse_dirty(result)
-    result.changes.apply()
+    journal.apply(result.changes)
     _summary(result, applied=True)
     return 0
 
@@ -70,15 +70,15 @@ def _write_stdout(data: bytes) -> None:
 def _refuse_interrupted(path: str) -> None:
     if not Path(path).exists():
         return
-    journal = solution_root(Path(path).resolve()) / change_set.JOURNAL_NAME
-    if os.path.lexists(journal):
-        raise SplitterError("an earlier migration was interrupted here", journal,
+    left = solution_root(Path(path).resolve()) / journal.JOURNAL_NAME
+    if os.path.lexists(left):
+        raise SplitterError("an earlier migration was interrupted here", left,
                             hint="run `lambda-split migrate --resume` or `--rollback` on this folder first")
 
 
 def _journal(path: str, action: str) -> int:
     root = solution_root(Path(path).resolve())
-    done = change_set.resume(root) if action == "resume" else change_set.rollback(root)
+    done = journal.resume(root) if action == "resume" else journal.rollback(root)
     if not done:
         click.echo(f"Nothing to {action}: no interrupted migration under {root}.", err=True)
         return 0

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from splitter.model import naming
+from splitter.changes import journal
 from splitter.changes.changeset import ChangeSet, Create, status_word
 from splitter.errors import SplitterError
 from splitter.render import render
@@ -400,7 +401,7 @@ def run(name: str, functions: tuple[str, ...], runtime: str = "dotnet10", templa
     changes = plan(solution, output)
     if not dry_run:
         try:
-            changes.apply()
+            journal.apply(changes)
         except OSError as error:
             raise SplitterError(f"cannot write the new solution: {error.strerror}", error.filename,
                                 hint="check the permissions of --output") from None
