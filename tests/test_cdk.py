@@ -18,7 +18,8 @@ from invariants import copy_tree, git_run, read_tree
 from splitter.graph.analyze import analyze
 from splitter.discover import discover
 from splitter.model.apps import cdk_csharp, cdk_python
-from splitter.model.apps.common import Bundling, Piece, TracedString, moved_path, rewrite
+from splitter.model.apps.common import Bundling, Piece, TracedString, moved_path
+from splitter.plan.retarget import rewrite
 
 FIXTURES = REPO_ROOT / "fixtures"
 CSPROJ = ('<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup>\n    <TargetFramework>net8.0</TargetFramework>\n'

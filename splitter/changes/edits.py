@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from splitter.errors import SplitterError
 from splitter.model.nodes import Node
+from splitter.model.literals import scalar_text
 
 
 @dataclass(frozen=True)
@@ -51,19 +52,6 @@ def newline_of(text: str) -> str:
 
 # -- template scalars -------------------------------------------------------------------------------------------------
 
-_PLAIN_SAFE = re.compile(r"^[A-Za-z0-9_.~/][A-Za-z0-9_.~/:+\-]*$")
-
-
-def scalar_text(value: str, fmt: str, like: Node | None = None) -> str:
-    """A string value written as the file writes its neighbour `like` (quote style kept where possible)."""
-    if fmt == "json":
-        return json.dumps(value, ensure_ascii=False)
-    style = like.style if like is not None else None
-    if style == "'":
-        return "'" + value.replace("'", "''") + "'"
-    if style == '"' or not _PLAIN_SAFE.match(value) or value in ("true", "false", "null", "~", "yes", "no"):
-        return json.dumps(value, ensure_ascii=False)
-    return value
 
 
 def replace_scalar(node: Node, value: str, fmt: str, path=None, what: str | None = None,

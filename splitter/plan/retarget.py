@@ -9,12 +9,45 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from splitter.changes.edits import Edit, insert_key, scalar_text
+from splitter.changes.edits import Edit, insert_key
+from splitter.model.literals import scalar_text
 from splitter.errors import SplitterError
 from splitter.plan.result import Decision
-from splitter.model.apps.common import DEPLOY_INSTRUCTIONS, AppDocument, AppFunction, moved_path, resolve, rewrite
+from splitter.model.apps.common import DEPLOY_INSTRUCTIONS, AppDocument, AppFunction, TracedString, moved_path, resolve
 
 _ASSET_WORDS = {"project-dir": "project directory", "artifact": "package.artifact"}
+
+
+def rewrite(value: TracedString, new: str, text: str, literal: Callable[[str], str]) -> list[Edit] | None:
+    """Edits that make `value` read `new`: the changed characters only, inside a literal of the function's own
+    expression; else the whole expression becomes a literal, if the function owns it. None when it cannot change
+    without changing what another function reads."""
+    old = value.value
+    if old is None:
+        return None
+    if old == new:
+        return []
+    prefix = len(os.path.commonprefix([old, new]))
+    room = min(len(old), len(new)) - prefix
+    suffix = len(os.path.commonprefix([old[::-1], new[::-1]]))
+    suffix = min(suffix, room)
+    start, end, replacement = prefix, len(old) - suffix, new[prefix:len(new) - suffix]
+    offset = 0
+    for piece in value.pieces:
+        low, high = offset, offset + len(piece.text)
+        offset = high
+        if not (piece.own and piece.literal and low <= start and end <= high):
+            continue
+        if text[piece.start:piece.end] == piece.text:          # no escapes: the value's offsets are the source's
+            return [Edit(piece.start + start - low, piece.start + end - low, piece.escape(replacement))]
+        whole = piece.text[:start - low] + replacement + piece.text[end - low:]
+        return [Edit(piece.start, piece.end, piece.escape(whole))]
+    if value.own and value.start >= 0:
+        return [Edit(value.start, value.end, (value.write or literal)(new))]
+    return None
+
+
+# -- bundling commands -------------------------------------------------------------------------------------------------
 
 
 def retarget_unit(unit, folders: dict[str, Path], new_handler: Callable[[AppFunction], str | None],

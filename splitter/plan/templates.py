@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from splitter.changes.edits import Edit, insert_keys, line_start, replace_scalar, scalar_text
+from splitter.changes.edits import Edit, insert_keys, line_start, replace_scalar
+from splitter.model.literals import scalar_text
 from splitter.errors import SplitterError
 from splitter.graph.migration import SplitTarget
 from splitter.model.nodes import Node

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 from typing import Callable
 
-from splitter.changes.edits import Edit
+
 from splitter.model.msbuild import project_files_in
 from splitter.model.template import Function
 from splitter.model.textfile import TextFile
@@ -81,37 +81,6 @@ def joined(parts: list[TracedString], separator: str, start: int, end: int, own:
         pieces.append(part)
     return concat(pieces, start, end, own, line)
 
-
-def rewrite(value: TracedString, new: str, text: str, literal: Callable[[str], str]) -> list[Edit] | None:
-    """Edits that make `value` read `new`: the changed characters only, inside a literal of the function's own
-    expression; else the whole expression becomes a literal, if the function owns it. None when it cannot change
-    without changing what another function reads."""
-    old = value.value
-    if old is None:
-        return None
-    if old == new:
-        return []
-    prefix = len(os.path.commonprefix([old, new]))
-    room = min(len(old), len(new)) - prefix
-    suffix = len(os.path.commonprefix([old[::-1], new[::-1]]))
-    suffix = min(suffix, room)
-    start, end, replacement = prefix, len(old) - suffix, new[prefix:len(new) - suffix]
-    offset = 0
-    for piece in value.pieces:
-        low, high = offset, offset + len(piece.text)
-        offset = high
-        if not (piece.own and piece.literal and low <= start and end <= high):
-            continue
-        if text[piece.start:piece.end] == piece.text:          # no escapes: the value's offsets are the source's
-            return [Edit(piece.start + start - low, piece.start + end - low, piece.escape(replacement))]
-        whole = piece.text[:start - low] + replacement + piece.text[end - low:]
-        return [Edit(piece.start, piece.end, piece.escape(whole))]
-    if value.own and value.start >= 0:
-        return [Edit(value.start, value.end, (value.write or literal)(new))]
-    return None
-
-
-# -- bundling commands -------------------------------------------------------------------------------------------------
 
 _RID = re.compile(r"(?:(?<=\s)|^)(?:-r|--runtime)(?:\s+|=|:)(?P<rid>linux-(?:musl-)?(?:x64|arm64))\b"
                   r"|RuntimeIdentifier=(?P<prop>linux-(?:musl-)?(?:x64|arm64))\b"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from splitter.changes.edits import scalar_text
+from splitter.model.literals import scalar_text
 from splitter.errors import SplitterError
 from splitter.model.apps.common import ARCHITECTURES, AppDocument, AppFunction, Piece, TracedString, Undecided, concat
 from splitter.model.nodes import Node, parse_yaml
