@@ -7,6 +7,7 @@ another file or a URL. Elements keep `sourceline`, so errors and edits can point
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 
@@ -264,3 +265,9 @@ def load_solution(path: Path) -> Solution:
         projects.append(SolutionProject(match.group("name"), include, msbuild_path(path.parent, include),
                                         match.group("guid").upper(), match.group("type").upper()))
     return Solution(path, source, projects)
+
+
+def project_guid(solution_file: str, key: str) -> str:
+    """A solution entry's GUID, derived from the solution's file name and the entry's name or path: the same names
+    give the same GUIDs on every run (a second migrate or `new` changes nothing), distinct names distinct ones."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"lambda-split:{solution_file}:{key}")).upper()

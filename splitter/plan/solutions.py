@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 from splitter.changes.edits import Edit, apply_edits, line_end, line_start, newline_of
-from splitter.model.msbuild import Solution, SolutionProject
+from splitter.model.msbuild import Solution, SolutionProject, project_guid
 from splitter.changes.edits import merge_inserts
 
 
 # -- solutions ------------------------------------------------------------------------------------------------------------
-
-def project_guid(solution: Path, name: str) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"lambda-split:{solution.name}:{name}")).upper()
-
 
 def add_to_solution(solution: Solution, additions: list[tuple[SolutionProject, str, Path]]) -> str:
     text = solution.source.text
@@ -36,7 +31,7 @@ def add_to_solution(solution: Solution, additions: list[tuple[SolutionProject, s
         nested_lines = _lines_with(text, f"{{{guid}}} = ")
         new_configs, new_nested = [], []
         for _, name, csproj in group:
-            new_guid = project_guid(solution.path, name)
+            new_guid = project_guid(solution.path.name, name)
             separator = "/" if "/" in original.include and "\\" not in original.include else "\\"
             include = os.path.relpath(csproj, solution.path.parent).replace(os.sep, separator)
             blocks.append(f'Project("{{{original.type_guid}}}") = "{name}", "{include}", "{{{new_guid}}}"{nl}'

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import click
 
+from splitter.model.msbuild import project_guid
 from splitter.model import naming
 from splitter.changes import journal
 from splitter.changes.changeset import ChangeSet, Create, status_word
@@ -51,7 +51,6 @@ NAMESPACE_NAMES = frozenset(["X64", "Arm64", "Tests", "System", "Amazon", "Micro
 
 SDK_CSHARP_PROJECT = "{9A19103F-16F7-4668-BE54-9A1E7A4F7556}"
 SOLUTION_FOLDER = "{2150E333-8FDC-42A3-9474-1A3956D46DE8}"
-GUID_NAMESPACE = uuid.UUID("6f1c3e0a-4b53-5a8e-9c57-6c616d626461")   # fixed: the same names give the same GUIDs
 
 
 @dataclass(frozen=True)
@@ -331,21 +330,21 @@ def _project_names(solution: Solution) -> list[str]:
     return [solution.library, *(p.name for p in solution.projects), solution.tests]
 
 
-def project_guid(solution: Solution, relative_path: str) -> str:
-    return "{" + str(uuid.uuid5(GUID_NAMESPACE, f"{solution.name}/{relative_path}")).upper() + "}"
+def _guid(solution: Solution, relative_path: str) -> str:
+    return "{" + project_guid(f"{solution.name}.sln", relative_path) + "}"
 
 
 def solution_file(solution: Solution) -> bytes:
     """A Visual Studio solution as Visual Studio writes it: UTF-8 BOM, CRLF, tabs."""
-    folders = {folder: project_guid(solution, folder) for folder in ("src", "test")}
+    folders = {folder: _guid(solution, folder) for folder in ("src", "test")}
     projects = []
     for name in _project_names(solution):
         folder = "test" if name == solution.tests else "src"
         path = f"{folder}\\{name}\\{name}.csproj"
-        projects.append({"name": name, "path": path, "guid": project_guid(solution, path),
+        projects.append({"name": name, "path": path, "guid": _guid(solution, path),
                          "folder_guid": folders[folder]})
     text = render("new/solution.sln.j2", newline="\r\n", folders=folders, projects=projects,
-                  solution_guid=project_guid(solution, f"{solution.name}.sln"),
+                  solution_guid=_guid(solution, f"{solution.name}.sln"),
                   project_type=SDK_CSHARP_PROJECT, folder_type=SOLUTION_FOLDER)
     return "\ufeff".encode("utf-8") + text.encode("utf-8")
 
