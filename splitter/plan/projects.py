@@ -80,13 +80,33 @@ def internals_visible_to(target: SplitTarget) -> list[str]:
     return names
 
 
-def create_projects(target: SplitTarget, projects: dict[str, FunctionProject], result: Plan, root: Path,
-                     separator: str) -> None:
+def add_function_csproj(target: SplitTarget, fp: FunctionProject, result: Plan, own: dict[str, str], *,
+                        comment: str, properties: list[tuple[str, str]], packages: list,
+                        internals_visible: list[str], separator: str) -> None:
+    """The function project's csproj (one template for the plain and the Annotations split): it references the
+    library, carries the given properties and packages, and is written in the original's newline, indent and
+    encoding."""
     project = target.project
     source = project.source
-    nl, indent = source.newline, detect_indent(source.text)
-    own = function_project_properties(target, projects)
     tf_element = "TargetFrameworks" if "TargetFrameworks" in own else "TargetFramework"
+    content = render(
+        "function.csproj.j2", newline=source.newline, indent=detect_indent(source.text), comment=comment,
+        target_framework_element=tf_element, target_frameworks=own.get(tf_element, ""),
+        properties=properties,
+        project_references=[msbuild_relpath(project.path, fp.folder, separator)],
+        package_references=[{"include": p.include, "version": p.version, "private_assets": p.private_assets,
+                             "include_assets": p.include_assets} for p in packages],
+        internals_visible_to=internals_visible)
+    result.changes.add(Create(result.rel(fp.csproj), encode(content, source.encoding, source.bom),
+                              f"{fp.architecture} function project"))
+    result.decisions.append(Decision("create", result.rel(fp.csproj),
+                                     f"{fp.architecture}: " + ", ".join(f.logical_id for f in fp.functions)))
+
+
+def create_projects(target: SplitTarget, projects: dict[str, FunctionProject], result: Plan, root: Path,
+                    separator: str) -> None:
+    project = target.project
+    own = function_project_properties(target, projects)
     usings, serializer, serializer_file = serializer_attributes(target)
     namespaces = namespaces_after(target, projects)
     for fp in projects.values():
@@ -94,22 +114,14 @@ def create_projects(target: SplitTarget, projects: dict[str, FunctionProject], r
         global_usings = [u.text for cs in target.source.files for u in cs.usings
                          if u.is_global and namespaces.keeps(u, fp.architecture)]
         templates = sorted({posix_relpath(f.template_path, fp.folder) for f in fp.functions})
-        content = render(
-            "function.csproj.j2", newline=nl, indent=indent,
+        add_function_csproj(
+            target, fp, result, own,
             comment=f"Builds the {fp.architecture} Lambda functions of {', '.join(templates)} "
                     f"(split from {project.name} by lambda-split).",
-            target_framework_element=tf_element, target_frameworks=own.get(tf_element, ""),
             properties=[(k, v) for k, v in own.items() if k in COPIED or k in DEFAULT_ITEMS],
-            project_references=[msbuild_relpath(project.path, fp.folder, separator)],
-            package_references=[{"include": p.include, "version": p.version, "private_assets": p.private_assets,
-                                 "include_assets": p.include_assets}
-                                for p in project.package_references
-                                if has_code and (p.private_assets or "").lower() == "all"],
-            internals_visible_to=internals_visible_to(target) if has_code else [])
-        result.changes.add(Create(result.rel(fp.csproj), encode(content, source.encoding, source.bom),
-                                  f"{fp.architecture} function project"))
-        result.decisions.append(Decision("create", result.rel(fp.csproj),
-                                         f"{fp.architecture}: " + ", ".join(f.logical_id for f in fp.functions)))
+            packages=[p for p in project.package_references
+                      if has_code and (p.private_assets or "").lower() == "all"],
+            internals_visible=internals_visible_to(target) if has_code else [], separator=separator)
         result.changes.add(_defaults_file(target, fp, result))
         if has_code and (serializer or global_usings):
             result.changes.add(assembly_attributes_file(

@@ -21,6 +21,7 @@ from splitter.render import render
 from splitter.model.textfile import detect_indent, encode
 from splitter.plan.result import Decision, FunctionProject, Plan
 from splitter.plan.projects import COPIED, DEFAULT_ITEMS, assembly_attributes_file, function_project_properties, internals_visible_to, msbuild_relpath, serializer_attributes
+from splitter.plan.projects import add_function_csproj
 
 
 # Properties of an executable project (GenerateMain) that each executable function project keeps.
@@ -38,29 +39,19 @@ DEFAULTS_REPLACED = ("Information", "template", "stack-name", "s3-prefix", "func
 def create_projects(target: SplitTarget, projects: dict[str, FunctionProject], layout: Layout,
                     splits: list[TemplateSplit], result: Plan, separator: str) -> None:
     project = target.project
-    source = project.source
-    nl, indent = source.newline, detect_indent(source.text)
     own = function_project_properties(target, projects)
-    tf_element = "TargetFrameworks" if "TargetFrameworks" in own else "TargetFramework"
     properties = [(k, v) for k, v in own.items()
                   if k in COPIED or k in DEFAULT_ITEMS or layout.executable and k in EXECUTABLE_PROPERTIES]
-    packages = [{"include": p.include, "version": p.version, "private_assets": p.private_assets,
-                 "include_assets": p.include_assets} for p in project.package_references
+    packages = [p for p in project.package_references
                 if p.include.lower() == PACKAGE.lower() or (p.private_assets or "").lower() == "all"]
     template_name = splits[0].template.path.name if splits else "serverless.template"
     for arch, fp in projects.items():
-        content = render(
-            "function.csproj.j2", newline=nl, indent=indent,
+        add_function_csproj(
+            target, fp, result, own,
             comment=f"The {arch} Lambda functions of {project.name} (split by lambda-split): its Amazon.Lambda."
                     f"Annotations generator keeps {template_name} here, deployed as a stack of its own.",
-            target_framework_element=tf_element, target_frameworks=own.get(tf_element, ""),
-            properties=properties,
-            project_references=[msbuild_relpath(project.path, fp.folder, separator)],
-            package_references=packages, internals_visible_to=internals_visible_to(target))
-        result.changes.add(Create(result.rel(fp.csproj), encode(content, source.encoding, source.bom),
-                                  f"{arch} function project"))
-        result.decisions.append(Decision("create", result.rel(fp.csproj),
-                                              f"{arch}: " + ", ".join(f.logical_id for f in fp.functions)))
+            properties=properties, packages=packages, internals_visible=internals_visible_to(target),
+            separator=separator)
         _assembly_attributes(target, fp, layout, result)
     _defaults_files(target, projects, splits, result)
 
