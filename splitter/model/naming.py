@@ -49,14 +49,19 @@ def is_csharp_identifier(name: str) -> bool:
         c == "_" or unicodedata.category(c) in CSHARP_PART for c in name[1:])
 
 
+def _check_word(word: str, subject: str, example: str) -> None:
+    """One identifier: `subject` names it in the error (`function name 'x'`, `solution name 'a.b': segment 'b'`)."""
+    if not is_csharp_identifier(word):
+        raise SplitterError(f"{subject} is not a C# identifier (letters, digits and _, not starting with a digit)",
+                            hint=example)
+    problem = keyword_problem(word)
+    if problem:
+        raise SplitterError(f"{subject} {problem}", hint="choose another name")
+
+
 def check_identifier(name: str, what: str) -> None:
     """A C# identifier: a letter or `_` first, then letters, digits or `_`; no keyword."""
-    if not is_csharp_identifier(name):
-        raise SplitterError(f"{what} {name!r} is not a C# identifier (letters, digits and _, not starting "
-                            "with a digit)", hint="for example Orders or OrderService")
-    problem = keyword_problem(name)
-    if problem:
-        raise SplitterError(f"{what} {name!r} {problem}", hint="choose another name")
+    _check_word(name, f"{what} {name!r}", "for example Orders or OrderService")
     if name.lower() in WINDOWS_DEVICE_NAMES:
         raise SplitterError(f"{what} {name!r} is a reserved device name on Windows", hint="choose another name")
 
@@ -70,12 +75,7 @@ def check_dotted_name(name: str, what: str = "solution name") -> list[str]:
         raise SplitterError(f"{what} {name!r} has an empty segment (a leading, trailing or doubled dot)",
                             hint="for example Acme.Orders")
     for segment in segments:
-        if not is_csharp_identifier(segment):
-            raise SplitterError(f"{what} {name!r}: segment {segment!r} is not a C# identifier (letters, digits "
-                                "and _, not starting with a digit)", hint="for example Acme.Orders")
-        problem = keyword_problem(segment)
-        if problem:
-            raise SplitterError(f"{what} {name!r}: segment {segment!r} {problem}", hint="choose another name")
+        _check_word(segment, f"{what} {name!r}: segment {segment!r}", "for example Acme.Orders")
     if segments[0].lower() in WINDOWS_DEVICE_NAMES:
         raise SplitterError(f"{what} {name!r} starts with a reserved device name on Windows",
                             hint="choose another name")

@@ -10,21 +10,19 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from splitter.model.apps.common import (AppDocument, AppFunction, Bundling, Piece, Scope, TracedString, Undecided, concat,
-                                joined)
+from splitter.model.apps.common import AppDocument, Piece, Scope, TracedString, concat, joined
+from splitter.model.apps.cdk_common import MAX_DEPTH, StackReader
 from splitter.model.csharp import parser
 from splitter.model.nodes import ByteOffsets
 from splitter.model.textfile import read_text
 
 SOURCE_KIND = "cdk-csharp"
 FUNCTION_TYPES = {"Function": "Function", "DockerImageFunction": "Image", "DotNetFunction": "DotNetFunction"}
-NOT_DOTNET = ("PYTHON", "NODEJS", "JAVA", "RUBY", "GO_", "GO1")
 REMOTE_CODE = ("FromBucket", "FromBucketV2", "FromInline", "FromCfnParameters")
 IMAGE_CODE = ("FromEcrImage", "FromAssetImage")
 LOOPS = ("for_statement", "foreach_statement", "while_statement", "do_statement", "lambda_expression",
          "anonymous_method_expression")
 SCOPES = ("method_declaration", "constructor_declaration", "local_function_statement", "class_declaration")
-MAX_DEPTH = 20
 _ESCAPES = {"'": "'", '"': '"', "\\": "\\", "0": "\0", "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r",
             "t": "\t", "v": "\v", "e": "\x1b"}
 
@@ -61,17 +59,22 @@ def _unescape(sequence: str) -> str:
     return _ESCAPES.get(body, sequence)
 
 
-class _Stack:
+class _Stack(StackReader):
+    SOURCE_KIND = SOURCE_KIND
+    KEYS = {"runtime": "Runtime", "architecture": "Architecture", "code": "Code", "handler": "Handler",
+            "project_dir": "ProjectDir"}
+    COMMAND = "Command"
+    UNDECLARED = "which is not declared in this file"
+    SUBCLASS = ("{type} subclasses Function; lambda-split reads only new Function(...) and new DotNetFunction(...) "
+                "themselves")
+
     def __init__(self, path: Path, text: str):
-        self.path, self.text = path, text
+        super().__init__(path, text)
         self.data = text.encode("utf-8", errors="surrogatepass")
         self.root = parser().parse(self.data).root_node
         self.offsets = ByteOffsets(text)
-        self.declared: dict[str, list] = {}
-        self.loops: dict[str, object] = {}
-        self.parameters: dict[str, str] = {}
         self.classes: dict[str, object] = {}
-        self.mentions: Counter = Counter()
+        self.mentions = Counter()
         self._collect(self.root)
 
     def _collect(self, root) -> None:
@@ -147,50 +150,29 @@ class _Stack:
 
     # -- one function ----------------------------------------------------------------------------------------------
 
-    def read_function(self, node, kind: str, document: AppDocument) -> None:
-        scope = Scope(*self.span(node))
-        line = self.line(node)
+    def _arguments(self, node) -> list:
         arguments = node.child_by_field_name("arguments")
-        args = [a.children[-1] for a in (arguments.named_children if arguments is not None else [])
+        return [a.children[-1] for a in (arguments.named_children if arguments is not None else [])
                 if a.type == "argument" and a.children]
-        name_value = self.string(args[1], scope).value if len(args) > 1 else None
-        name = name_value or (f"`{self.code(args[1])}`" if len(args) > 1 else f"at line {line}")
 
-        def undecided(reason: str, asset: str | None = None) -> None:
-            document.undecided.append(Undecided(name, self.path, line, reason, asset))
+    def name_argument(self, node):
+        args = self._arguments(node)
+        return args[1] if len(args) > 1 else None
 
-        if kind == "subclass":
-            return undecided(f"{self.code(node.child_by_field_name('type'))} subclasses Function; lambda-split reads "
-                             "only new Function(...) and new DotNetFunction(...) themselves")
+    def subclass_name(self, node) -> str:
+        return self.code(node.child_by_field_name("type"))
+
+    def properties(self, node, scope: Scope) -> tuple[dict, str | None]:
+        args = self._arguments(node)
         if len(args) < 3:
-            return undecided("it has no properties argument")
+            return {}, "it has no properties argument"
         props, why = self._properties(args[2], scope)
-        if why:
-            return undecided(f"its properties {why}")
-        runtime = self._runtime(props.get("Runtime"))
-        if runtime is not None and runtime.startswith(NOT_DOTNET):
-            return None
-        architecture, origin, problem = self._architecture(props.get("Architecture"))
-        asset, asset_kind, bundling, image, code_problem = self._code(kind, props, scope)
-        known_asset = asset.value if asset is not None else None
-        loop = self._enclosing_loop(node)
-        if loop is not None:
-            return undecided(f"it is built in a {loop.type.replace('_', ' ')} (line {self.line(loop)}), so "
-                             "lambda-split cannot tell how many functions it makes or their values", known_asset)
-        if kind == "Image" or image:
-            return document.add(_function(name, self.path, line, "Image", architecture or "x86_64", origin))
-        handler = self.string(props["Handler"], scope) if "Handler" in props else None
-        if code_problem:
-            return undecided(code_problem)
-        if problem:
-            return undecided(problem, known_asset)
-        if handler is not None and handler.value is None:
-            return undecided(f"its Handler {handler.problem}", known_asset)
-        function = _function(name, self.path, line, "Zip", architecture, origin, asset, handler, bundling)
-        function.asset_kind = asset_kind
-        document.add(function)
+        return props, (f"its properties {why}" if why else None)
 
-    def _enclosing_loop(self, node):
+    def loop_words(self, loop) -> str:
+        return loop.type.replace("_", " ")
+
+    def enclosing_loop(self, node):
         current = node.parent
         while current is not None and current.type not in SCOPES:
             if current.type in LOOPS:
@@ -215,60 +197,27 @@ class _Stack:
                 props[self.code(assignment.child_by_field_name("left"))] = assignment.child_by_field_name("right")
         return props
 
-    def _architecture(self, expr) -> tuple[str | None, str, str | None]:
-        if expr is None:
-            return "x86_64", "default", None
-        target, why = self.follow(expr)
-        if why:
-            return None, "function", f"its Architecture {why}"
-        text = self.code(target).replace(" ", "")
-        if text.endswith("Architecture.ARM_64"):
-            return "arm64", "function", None
-        if text.endswith("Architecture.X86_64"):
-            return "x86_64", "function", None
-        return None, "function", (f"its Architecture `{self.code(expr)}` is not Architecture.ARM_64 or "
-                                  "Architecture.X86_64")
+    def is_constant(self, target, dotted: str) -> bool:
+        return self.code(target).replace(" ", "").endswith(dotted)
 
-    def _runtime(self, expr) -> str | None:
-        if expr is None:
-            return None
-        target, why = self.follow(expr)
-        text = self.code(target).replace(" ", "")
-        match = re.search(r"(?:^|\.)Runtime\.(\w+)$", text)
-        return match.group(1) if match and not why else None
+    def runtime_member(self, target) -> str | None:
+        match = re.search(r"(?:^|\.)Runtime\.(\w+)$", self.code(target).replace(" ", ""))
+        return match.group(1) if match else None
 
-    def _code(self, kind: str, props: dict, scope):
-        """(asset path, asset kind, bundling, is an image, problem)."""
-        if kind == "DotNetFunction":
-            if "ProjectDir" not in props:
-                return None, "project-dir", None, False, "it has no ProjectDir"
-            asset = self.string(props["ProjectDir"], scope)
-            return asset, "project-dir", None, False, (f"its ProjectDir {asset.problem}" if asset.value is None
-                                                       else None)
-        expr = props.get("Code")
-        if expr is None:
-            return None, "asset", None, False, "it has no Code"
-        target, why = self.follow(expr, scope)
-        if why:
-            return None, "asset", None, False, f"its Code {why}"
+    def asset_code(self, expr, target, scope: Scope):
         method, args = self._call(target)
         if method in REMOTE_CODE:
-            return None, "asset", None, False, None
+            return "remote", None, None, None
         if method in IMAGE_CODE:
-            return None, "asset", None, True, None
+            return "image", None, None, None
         if method not in ("FromAsset", "AssetCode") or not args:
-            return None, "asset", None, False, f"its Code `{self.code(expr)}` is not Code.FromAsset(...)"
-        asset = self.string(args[0], scope)
-        if asset.value is None:
-            return asset, "asset", None, False, f"its asset path {asset.problem}"
+            return None, None, None, f"its Code `{self.code(expr)}` is not Code.FromAsset(...)"
         bundling = None
         if len(args) > 1:
             options, _ = self.follow(args[1], scope)
             initializer = next((c for c in options.children if c.type == "initializer_expression"), None)
-            found = self._initializer(initializer) if initializer is not None else {}
-            if "Bundling" in found:
-                bundling = self._bundling(found["Bundling"], scope)
-        return asset, "asset", bundling, False, None
+            bundling = (self._initializer(initializer) if initializer is not None else {}).get("Bundling")
+        return "asset", args[0], bundling, None
 
     def _call(self, node) -> tuple[str | None, list]:
         """(method or type name, argument expressions) of `Code.FromAsset(...)` or `new AssetCode(...)`."""
@@ -285,27 +234,14 @@ class _Stack:
                 if a.type == "argument" and a.children]
         return method, args
 
-    def _bundling(self, expr, scope: Scope) -> Bundling:
-        target, why = self.follow(expr, scope)
-        start, end = self.span(target)
-        own = scope.owns(start, end)
-        name = self.code(expr) if expr.type == "identifier" else None
+    def bundling_options(self, target) -> dict | None:
         initializer = next((c for c in target.children if c.type == "initializer_expression"), None)
-        if why or initializer is None:
-            return Bundling(None, start, end, self.line(target), own, f"expression@{start}", name)
-        options = self._initializer(initializer)
-        command = None
-        if "Command" in options:
-            listed, _ = self.follow(options["Command"], scope)
-            elements = self._elements(listed)
-            if elements is not None:
-                command = [self.string(element, scope) for element in elements]
-        others = sorted(f"{k}={self.code(v)}" for k, v in options.items() if k != "Command")
-        values = [t.value for t in command] if command is not None else None
-        key = repr((values, others)) if values is not None and None not in values else f"expression@{start}"
-        return Bundling(command, start, end, self.line(target), own, key, name)
+        return self._initializer(initializer) if initializer is not None else None
 
-    def _elements(self, node) -> list | None:
+    def label(self, expr) -> str | None:
+        return self.code(expr) if expr.type == "identifier" else None
+
+    def elements(self, node) -> list | None:
         if node.type in ("implicit_array_creation_expression", "array_creation_expression"):
             initializer = next((c for c in node.children if c.type == "initializer_expression"), None)
             return initializer.named_children if initializer is not None else None
@@ -327,18 +263,12 @@ class _Stack:
             name = self._variable_name(expr)
             if name is None:
                 return expr, None
-            why = self._unfollowable(name)
+            why = self.unfollowable(name)
             if why:
                 return expr, why
-            expr = self._value_of(name, scope)
+            expr = self.value_of(name, scope)
             depth += 1
         return expr, None
-
-    def _value_of(self, name: str, scope: Scope | None):
-        value = self.declared[name][0]
-        if scope is not None and self.mentions[name] - len(self.declared[name]) == 1:
-            scope.add(*self.span(value))
-        return value
 
     def _variable_name(self, expr) -> str | None:
         if expr.type == "identifier":
@@ -351,25 +281,8 @@ class _Stack:
             return self.code(name)
         return None
 
-    def _unfollowable(self, name: str) -> str | None:
-        if name in self.loops:
-            return (f"is the loop variable `{name}` (line {self.line(self.loops[name])}), so lambda-split cannot "
-                    "tell which functions the loop builds")
-        if name in self.parameters:
-            return f"is `{name}`, a parameter of {self.parameters[name]}, known only where it is called"
-        values = self.declared.get(name)
-        if not values:
-            return f"is `{name}`, which is not declared in this file"
-        if len(values) > 1 or values[0] is None:
-            return f"is `{name}`, which is assigned more than once"
-        return None
-
-    def string(self, expr, scope: Scope, depth: int = 0) -> TracedString:
-        start, end = self.span(expr)
-        own = scope.owns(start, end)
-        line = self.line(expr)
-        if depth > MAX_DEPTH:
-            return TracedString.unknown("is nested too deeply to follow", start, end, own, line)
+    def string_at(self, expr, scope: Scope, start: int, end: int, own: bool, line: int,
+                  depth: int) -> TracedString:
         kind = expr.type
         if kind == "string_literal":
             return self._regular(expr, scope, own, line)
@@ -395,10 +308,10 @@ class _Stack:
             return TracedString(inner.value, inner.pieces, start, end, own, line, inner.problem)
         if kind in ("identifier", "member_access_expression") and self._variable_name(expr) is not None:
             name = self._variable_name(expr)
-            why = self._unfollowable(name)
+            why = self.unfollowable(name)
             if why:
                 return TracedString.unknown(why, start, end, own, line)
-            inner = self.string(self._value_of(name, scope), scope, depth + 1)
+            inner = self.string(self.value_of(name, scope), scope, depth + 1)
             return TracedString(inner.value, inner.pieces, start, end, own, line, inner.problem)
         if kind == "invocation_expression" and self.code(expr.child_by_field_name("function")).replace(" ", "") in \
                 ("Path.Combine", "System.IO.Path.Combine"):
@@ -443,15 +356,3 @@ class _Stack:
             piece = Piece(value, c_start, c_end, own, lambda v, b=verbatim: _escape(v, b, True))
             parts.append(TracedString(value, [piece], c_start, c_end, own, line))
         return concat(parts, start, end, own, line)
-
-
-def _function(name: str, path: Path, line: int, package_type: str, architecture: str | None, origin: str,
-              asset: TracedString | None = None, handler: TracedString | None = None,
-              bundling: Bundling | None = None) -> AppFunction:
-    return AppFunction(
-        logical_id=name, resource_type="AWS::Lambda::Function", template_path=path, line=line,
-        package_type=package_type, architecture=architecture, architecture_origin=origin, architecture_problem=None,
-        code_uri=asset.value if asset is not None else None,
-        code_uri_origin="function" if asset is not None else "remote",
-        handler=handler.value if handler is not None else None, node=None, properties=None,
-        source_kind=SOURCE_KIND, asset=asset, handler_value=handler, bundling=bundling)

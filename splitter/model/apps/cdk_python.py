@@ -15,18 +15,16 @@ from libcst.metadata import ByteSpanPositionProvider, MetadataWrapper, ParentNod
     QualifiedNameProvider
 
 from splitter.errors import SplitterError
-from splitter.model.apps.common import (AppDocument, AppFunction, Bundling, Piece, Scope, TracedString, Undecided, concat,
-                                joined)
+from splitter.model.apps.common import AppDocument, Piece, Scope, TracedString, concat, joined
+from splitter.model.apps.cdk_common import MAX_DEPTH, StackReader
 from splitter.model.nodes import ByteOffsets
 from splitter.model.textfile import read_text
 
 SOURCE_KIND = "cdk-python"
-NOT_DOTNET = ("PYTHON", "NODEJS", "JAVA", "RUBY", "GO_", "GO1")
 REMOTE_CODE = ("Code.from_bucket", "Code.from_bucket_v2", "Code.from_inline", "Code.from_cfn_parameters",
                "InlineCode", "S3Code", "CfnParametersCode")
 IMAGE_CODE = ("Code.from_ecr_image", "Code.from_asset_image", "EcrImageCode", "AssetImageCode")
 JOIN_CALLS = ("os.path.join", "posixpath.join", "path.join")
-MAX_DEPTH = 20
 
 
 def mentions_functions(text: str) -> bool:
@@ -115,9 +113,15 @@ def _target_names(node: cst.CSTNode) -> list[str]:
     return []
 
 
-class _Stack:
+class _Stack(StackReader):
+    SOURCE_KIND = SOURCE_KIND
+    KEYS = {key: key for key in ("runtime", "architecture", "code", "handler", "project_dir")}
+    COMMAND = "command"
+    UNDECLARED = "which is not assigned in this module"
+    SUBCLASS = "{type} subclasses Function; lambda-split reads only Function(...) and DotNetFunction(...) themselves"
+
     def __init__(self, path: Path, text: str, module: cst.Module):
-        self.path, self.text = path, text
+        super().__init__(path, text)
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         self.spans = wrapper.resolve(ByteSpanPositionProvider)
         self.positions = wrapper.resolve(PositionProvider)
@@ -126,6 +130,9 @@ class _Stack:
         self.offsets = ByteOffsets(text)
         self.names = _Names()
         module.visit(self.names)
+        self.declared, self.loops, self.imported = self.names.assigned, self.names.loops, self.names.imported
+        self.parameters = {name: f"{function}()" for name, function in self.names.parameters.items()}
+        self.mentions = self.names.mentions
         self.module = module
         quotes = Counter(n.quote[0] for n in self._all(cst.SimpleString))
         self.quote = "'" if quotes["'"] > quotes['"'] else '"'
@@ -185,48 +192,22 @@ class _Stack:
 
     # -- one function ----------------------------------------------------------------------------------------------
 
-    def read_function(self, call: cst.Call, kind: str, document: AppDocument) -> None:
-        scope = Scope(*self.span(call))
-        line = self.line(call)
+    def name_argument(self, call: cst.Call):
         positional = [a.value for a in call.args if a.keyword is None and not a.star]
-        keywords = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
-        name_expr = positional[1] if len(positional) > 1 else keywords.get("id")
-        name_value = self.string(name_expr, scope).value if name_expr is not None else None
-        name = name_value or (f"`{self.code(name_expr)}`" if name_expr is not None else f"at line {line}")
+        return positional[1] if len(positional) > 1 else self._keywords(call).get("id")
 
-        def undecided(reason: str, asset: str | None = None) -> None:
-            document.undecided.append(Undecided(name, self.path, line, reason, asset))
+    def _keywords(self, call: cst.Call) -> dict:
+        return {a.keyword.value: a.value for a in call.args if a.keyword is not None}
 
-        if kind == "subclass":
-            return undecided(f"{self.code(call.func)} subclasses Function; lambda-split reads only Function(...) "
-                             "and DotNetFunction(...) themselves")
+    def subclass_name(self, call: cst.Call) -> str:
+        return self.code(call.func)
+
+    def properties(self, call: cst.Call, scope: Scope) -> tuple[dict, str | None]:
         if any(a.star for a in call.args):
-            return undecided("its properties are passed with **, which lambda-split cannot read")
-        runtime = self._runtime(keywords.get("runtime"))
-        if runtime is not None and runtime.startswith(NOT_DOTNET):
-            return None
-        architecture, origin, problem = self._architecture(keywords.get("architecture"))
-        asset, asset_kind, bundling, image, code_problem = self._code(kind, keywords, scope)
-        known_asset = asset.value if asset is not None else None
-        loop = self._enclosing_loop(call)
-        if loop is not None:
-            return undecided(f"it is built in a loop (line {self.line(loop)}), so lambda-split cannot tell how many "
-                             "functions it makes or their values", known_asset)
-        if kind == "Image" or image:
-            return document.add(_function(name, self.path, line, "Image", architecture or "x86_64", origin,
-                                          None, None, None))
-        handler = self.string(keywords["handler"], scope) if "handler" in keywords else None
-        if code_problem:
-            return undecided(code_problem)
-        if problem:
-            return undecided(problem, known_asset)
-        if handler is not None and handler.value is None:
-            return undecided(f"its handler {handler.problem}", known_asset)
-        function = _function(name, self.path, line, "Zip", architecture, origin, asset, handler, bundling)
-        function.asset_kind = asset_kind
-        document.add(function)
+            return {}, "its properties are passed with **, which lambda-split cannot read"
+        return self._keywords(call), None
 
-    def _enclosing_loop(self, node: cst.CSTNode) -> cst.CSTNode | None:
+    def enclosing_loop(self, node: cst.CSTNode) -> cst.CSTNode | None:
         current = self.parents.get(node)
         while current is not None and not isinstance(current, cst.Module):
             if isinstance(current, (cst.For, cst.While, cst.CompFor, cst.ListComp, cst.GeneratorExp, cst.DictComp,
@@ -237,79 +218,38 @@ class _Stack:
             current = self.parents.get(current)
         return None
 
-    def _architecture(self, expr) -> tuple[str | None, str, str | None]:
-        if expr is None:
-            return "x86_64", "default", None
-        target, why = self.follow(expr)
-        if why:
-            return None, "function", f"its architecture {why}"
-        if self.is_a(target, "Architecture.ARM_64"):
-            return "arm64", "function", None
-        if self.is_a(target, "Architecture.X86_64"):
-            return "x86_64", "function", None
-        return None, "function", (f"its architecture `{self.code(expr)}` is not Architecture.ARM_64 or "
-                                  "Architecture.X86_64")
+    def is_constant(self, target, dotted: str) -> bool:
+        return self.is_a(target, dotted)
 
-    def _runtime(self, expr) -> str | None:
-        if expr is None:
-            return None
-        target, why = self.follow(expr)
-        if why or not isinstance(target, cst.Attribute):
+    def runtime_member(self, target) -> str | None:
+        if not isinstance(target, cst.Attribute):
             return None
         return target.attr.value if self.is_a(target.value, "Runtime") else None
 
-    def _code(self, kind: str, keywords: dict, scope):
-        """(asset path, asset kind, bundling, is an image, problem)."""
-        if kind == "DotNetFunction":
-            if "project_dir" not in keywords:
-                return None, "project-dir", None, False, "it has no project_dir"
-            asset = self.string(keywords["project_dir"], scope)
-            return asset, "project-dir", None, False, (f"its project_dir {asset.problem}" if asset.value is None
-                                                       else None)
-        expr = keywords.get("code")
-        if expr is None:
-            return None, "asset", None, False, "it has no code"
-        target, why = self.follow(expr, scope)
-        if why:
-            return None, "asset", None, False, f"its code {why}"
+    def asset_code(self, expr, target, scope: Scope):
         if not isinstance(target, cst.Call):
-            return None, "asset", None, False, f"its code `{self.code(expr)}` is not a Code.from_asset(...) call"
+            return None, None, None, f"its code `{self.code(expr)}` is not a Code.from_asset(...) call"
         if self.is_a(target.func, *REMOTE_CODE):
-            return None, "asset", None, False, None
+            return "remote", None, None, None
         if self.is_a(target.func, *IMAGE_CODE):
-            return None, "asset", None, True, None
+            return "image", None, None, None
         if not self.is_a(target.func, "Code.from_asset", "Code.asset", "AssetCode"):
-            return None, "asset", None, False, (f"its code `{self.code(target.func)}(...)` is not "
-                                                "Code.from_asset(...)")
+            return None, None, None, f"its code `{self.code(target.func)}(...)` is not Code.from_asset(...)"
         args = [a.value for a in target.args if a.keyword is None and not a.star]
-        options = {a.keyword.value: a.value for a in target.args if a.keyword is not None}
+        options = self._keywords(target)
         path_expr = args[0] if args else options.get("path")
         if path_expr is None:
-            return None, "asset", None, False, "its Code.from_asset(...) has no path"
-        asset = self.string(path_expr, scope)
-        if asset.value is None:
-            return asset, "asset", None, False, f"its asset path {asset.problem}"
-        bundling = self._bundling(options["bundling"], scope) if "bundling" in options else None
-        return asset, "asset", bundling, False, None
+            return None, None, None, "its Code.from_asset(...) has no path"
+        return "asset", path_expr, options.get("bundling"), None
 
-    def _bundling(self, expr, scope: Scope) -> Bundling:
-        target, why = self.follow(expr, scope)
-        start, end = self.span(target)
-        own = scope.owns(start, end)
-        name = expr.value if isinstance(expr, cst.Name) else None
-        if why or not isinstance(target, cst.Call):
-            return Bundling(None, start, end, self.line(target), own, f"expression@{start}", name)
-        options = {a.keyword.value: a.value for a in target.args if a.keyword is not None}
-        command_expr = options.get("command")
-        command = None
-        if command_expr is not None:
-            listed, _ = self.follow(command_expr, scope)
-            if isinstance(listed, (cst.List, cst.Tuple)):
-                command = [self.string(element.value, scope) for element in listed.elements]
-        others = sorted(f"{k}={self.code(v)}" for k, v in options.items() if k != "command")
-        values = [t.value for t in command] if command is not None else None
-        key = repr((values, others)) if values is not None and None not in values else f"expression@{start}"
-        return Bundling(command, start, end, self.line(target), own, key, name)
+    def bundling_options(self, target) -> dict | None:
+        return self._keywords(target) if isinstance(target, cst.Call) else None
+
+    def elements(self, node) -> list | None:
+        return [element.value for element in node.elements] if isinstance(node, (cst.List, cst.Tuple)) else None
+
+    def label(self, expr) -> str | None:
+        return expr.value if isinstance(expr, cst.Name) else None
 
     # -- values ----------------------------------------------------------------------------------------------------
 
@@ -317,40 +257,15 @@ class _Stack:
         """The expression a name stands for, through names assigned once; or why it cannot be followed. A value no
         other code uses joins the function's `scope`: migrate may edit it in place."""
         while isinstance(expr, cst.Name) and depth < MAX_DEPTH:
-            why = self._unfollowable(expr.value)
+            why = self.unfollowable(expr.value)
             if why:
                 return expr, why
-            expr = self._value_of(expr.value, scope)
+            expr = self.value_of(expr.value, scope)
             depth += 1
         return expr, None
 
-    def _value_of(self, name: str, scope: Scope | None):
-        value = self.names.assigned[name][0]
-        if scope is not None and self.names.mentions[name] - len(self.names.assigned[name]) == 1:
-            scope.add(*self.span(value))
-        return value
-
-    def _unfollowable(self, name: str) -> str | None:
-        if name in self.names.loops:
-            return (f"is the loop variable `{name}` (line {self.line(self.names.loops[name])}), so lambda-split cannot "
-                    "tell which functions the loop builds")
-        if name in self.names.parameters:
-            return f"is `{name}`, a parameter of {self.names.parameters[name]}(), known only where it is called"
-        if name in self.names.imported:
-            return f"is `{name}`, imported from another module lambda-split does not follow"
-        values = self.names.assigned.get(name)
-        if not values:
-            return f"is `{name}`, which is not assigned in this module"
-        if len(values) > 1 or values[0] is None:
-            return f"is `{name}`, which is assigned more than once"
-        return None
-
-    def string(self, expr, scope: Scope, depth: int = 0) -> TracedString:
-        start, end = self.span(expr)
-        own = scope.owns(start, end)
-        line = self.line(expr)
-        if depth > MAX_DEPTH:
-            return TracedString.unknown("is nested too deeply to follow", start, end, own, line)
+    def string_at(self, expr, scope: Scope, start: int, end: int, own: bool, line: int,
+                  depth: int) -> TracedString:
         if isinstance(expr, cst.SimpleString):
             return self._simple_string(expr, scope, own, line)
         if isinstance(expr, cst.ConcatenatedString):
@@ -362,10 +277,10 @@ class _Stack:
             parts = [self.string(expr.left, scope, depth + 1), self.string(expr.right, scope, depth + 1)]
             return concat(parts, start, end, own, line)
         if isinstance(expr, cst.Name):
-            why = self._unfollowable(expr.value)
+            why = self.unfollowable(expr.value)
             if why:
                 return TracedString.unknown(why, start, end, own, line)
-            inner = self.string(self._value_of(expr.value, scope), scope, depth + 1)
+            inner = self.string(self.value_of(expr.value, scope), scope, depth + 1)
             return TracedString(inner.value, inner.pieces, start, end, own, line, inner.problem)
         if isinstance(expr, cst.Call) and self.is_a(expr.func, *JOIN_CALLS) and \
                 all(a.keyword is None and not a.star for a in expr.args):
@@ -422,14 +337,3 @@ def _fstring_text(raw: str, prefix: str, quote: str) -> str:
         return ast.literal_eval(quote + text + quote)
     except (SyntaxError, ValueError):
         return text
-
-
-def _function(name: str, path: Path, line: int, package_type: str, architecture: str | None, origin: str,
-              asset: TracedString | None, handler: TracedString | None, bundling: Bundling | None) -> AppFunction:
-    return AppFunction(
-        logical_id=name, resource_type="AWS::Lambda::Function", template_path=path, line=line,
-        package_type=package_type, architecture=architecture, architecture_origin=origin, architecture_problem=None,
-        code_uri=asset.value if asset is not None else None,
-        code_uri_origin="function" if asset is not None else "remote",
-        handler=handler.value if handler is not None else None, node=None, properties=None,
-        source_kind=SOURCE_KIND, asset=asset, handler_value=handler, bundling=bundling)
