@@ -17,6 +17,11 @@ FORMAT = click.option("--format", "output_format", type=click.Choice(["text", "j
                       show_default=True, help="Output format; json has a stable, documented schema.")
 PARAMETER = click.option("--parameter", "parameters", multiple=True, metavar="NAME=VALUE",
                          help="Resolve a template parameter (repeatable), like SAM's --parameter-overrides.")
+DEPLOYER = click.option("--deployer", type=click.Choice(["auto", "dotnet-lambda", "sam"]), default="auto",
+                        show_default=True,
+                        help="Who deploys every template: auto reads aws-lambda-tools-defaults.json and samconfig "
+                             "(a template neither names counts as dotnet-lambda); sam builds each architecture "
+                             "separately, so its units are never a hazard.")
 COLOR = click.option("--color/--no-color", default=None,
                      help="Color the output (default: only on a terminal).")
 
@@ -45,14 +50,15 @@ def cli() -> None:
 @cli.command()
 @click.argument("path", type=click.Path(path_type=str))
 @PARAMETER
+@DEPLOYER
 @FORMAT
-def check(path: str, parameters: tuple[str, ...], output_format: str) -> None:
+def check(path: str, parameters: tuple[str, ...], deployer: str, output_format: str) -> None:
     """Report every build unit (template + CodeUri) that serves two CPU architectures.
 
     PATH is a template, a project folder or a solution folder. Exit 0: no hazard; 1: hazard found; 2: bad input.
     """
     from splitter.commands import check as check_command
-    sys.exit(check_command.run(path, parse_parameters(parameters), output_format))
+    sys.exit(check_command.run(path, parse_parameters(parameters), output_format, deployer))
 
 
 @cli.command()
@@ -64,10 +70,11 @@ def check(path: str, parameters: tuple[str, ...], output_format: str) -> None:
 @click.option("--resume", "journal_action", flag_value="resume", help="Finish an interrupted migration.")
 @click.option("--rollback", "journal_action", flag_value="rollback", help="Undo an interrupted migration.")
 @PARAMETER
+@DEPLOYER
 @FORMAT
 @COLOR
 def migrate(path: str, dry_run: bool, x64_name: str | None, arm64_name: str | None, allow_dirty: bool,
-            journal_action: str | None, parameters: tuple[str, ...], output_format: str,
+            journal_action: str | None, parameters: tuple[str, ...], deployer: str, output_format: str,
             color: bool | None) -> None:
     """Split every project that builds functions of both architectures into a shared library plus one Lambda
     project per architecture, and fix the template, solution and test references."""
@@ -75,7 +82,7 @@ def migrate(path: str, dry_run: bool, x64_name: str | None, arm64_name: str | No
     sys.exit(migrate_command.run(path, dry_run=dry_run, x64_name=x64_name, arm64_name=arm64_name,
                                  allow_dirty=allow_dirty, journal_action=journal_action,
                                  parameters=parse_parameters(parameters), output_format=output_format,
-                                 color=color))
+                                 color=color, deployer=deployer))
 
 
 @cli.command()
@@ -105,15 +112,17 @@ def new(name: str, functions: tuple[str, ...], runtime: str, template_format: st
               help="Build configuration whose packages to look for, in PATH mode.")
 @click.option("--strict", is_flag=True, help="Fail when a function's package is not found.")
 @PARAMETER
+@DEPLOYER
 @FORMAT
 def verify(paths: tuple[str, ...], arch: str | None, configuration: str, strict: bool,
-           parameters: tuple[str, ...], output_format: str) -> None:
+           parameters: tuple[str, ...], deployer: str, output_format: str) -> None:
     """Inspect built packages: every assembly, native library and deps.json must match the function's CPU.
 
     Either ARTIFACT... --arch ARCH, or a PATH as for `check` to find each function's package."""
     from splitter.commands import verify as verify_command
     sys.exit(verify_command.run(paths, arch=arch, configuration=configuration, strict=strict,
-                                parameters=parse_parameters(parameters), output_format=output_format))
+                                parameters=parse_parameters(parameters), output_format=output_format,
+                                deployer=deployer))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -95,6 +95,8 @@ def test_mixed_project_json_reports_the_unit(tmp_path, make_tree):
     code, report, _ = check_json(tmp_path)
     assert code == 1 and report["hazard"] is True
     (unit,) = report["units"]
+    assert unit.pop("deployer") == "dotnet-lambda" and unit.pop("deployer_evidence").startswith("assumed")
+    assert [d["deployer"] for d in unit.pop("deployers")] == ["dotnet-lambda"]
     assert unit == {"template": "src/A/serverless.template", "code_uri": ".", "kind": "project",
                     "project": "src/A/A.csproj", "functions": {"x86_64": ["First", "Second"],
                                                                "arm64": ["Third", "Fourth"]},
@@ -392,7 +394,9 @@ def test_unparsable_template_exits_2_with_file_and_line(tmp_path, make_tree, nam
 
 
 def test_codeuri_naming_a_missing_folder_exits_2(tmp_path, make_tree):
-    make_tree(tmp_path, {"serverless.template": sam({"F": fn(code_uri="src/Gone"), "G": fn(code_uri="src/Gone")})})
+    # F and G need two architectures of one build: lambda-split would have to split the missing project.
+    make_tree(tmp_path, {"serverless.template": sam({"F": fn(code_uri="src/Gone"),
+                                                     "G": fn(code_uri="src/Gone", arch="arm64")})})
     code, _, err = check(tmp_path)
     assert code == 2
     (line,) = assert_error_lines(err, "serverless.template:", "'src/Gone'", "missing folder")
@@ -498,7 +502,8 @@ def test_json_schema_is_stable(tmp_path, make_tree):
                            "errors"}
     assert report["schema"] == "lambda-split/check/v1"
     assert set(report["units"][0]) == {"template", "code_uri", "kind", "project", "functions", "built_as", "failing",
-                                       "ready_to_run", "hazard", "source"}
+                                       "ready_to_run", "hazard", "source", "deployer", "deployer_evidence",
+                                       "deployers"}
     assert set(report["image_functions"][0]) == {"template", "logical_id", "architecture"}
 
 

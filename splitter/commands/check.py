@@ -6,7 +6,10 @@ JSON schema `lambda-split/check/v1` (stable; fields are only ever added):
    "units": [{"template", "code_uri", "kind": "project"|"folder"|"archive", "project": path|null,
               "functions": {"x86_64": [logical id], "arm64": [...]}, "built_as", "failing": [logical id],
               "ready_to_run": bool, "hazard": bool, "source": "sam"|"cdk-python"|"cdk-csharp"|"serverless",
-              and for app units "bundling": command|null, "build_architecture": arch|null}],
+              "deployer": "dotnet-lambda"|"sam"|"cdk"|"serverless", "deployer_evidence": text (the file and what it
+              says, or why it is assumed), "deployers": [{"deployer", "evidence"}] (every deployer naming the
+              template, "annotations" included), and for app units "bundling": command|null,
+              "build_architecture": arch|null}],
    "image_functions": [{"template", "logical_id", "architecture"}],
    "warnings": [{"code", "message", "path", "line"}],
    "errors": [{"path", "line", "message", "hint"}]}
@@ -15,7 +18,10 @@ other CPU), "shared-artifact" (a prebuilt folder or zip deployed to both), "ref-
 tooling cannot evaluate, so it builds for another CPU), "missing-output" (CodeUri names prebuilt output, such as
 bin/.../publish or a .zip, absent until built), and for CDK apps and serverless.yml "cannot-decide" (a function
 whose values lambda-split cannot follow: named with file and line, and left alone), "bundling-runtime" (a bundling
-command fixes the other CPU's runtime), "cdk-app" (a cdk.json whose program lambda-split cannot read).
+command fixes the other CPU's runtime), "cdk-app" (a cdk.json whose program lambda-split cannot read),
+"missing-codeuri" (a CodeUri naming a missing folder where its unit cannot be the hazard; else it is an error).
+A unit is a hazard only where its deployer builds it once for every architecture (never SAM CLI: "failing" is then
+empty); a template no defaults file or samconfig names is assumed deployed by Amazon.Lambda.Tools.
 Image functions' "architecture" is null when unknown.
 Paths are relative to "root" (the folder checked). Exit codes: 0 no hazard, 1 hazard, 2 bad input.
 """
@@ -26,6 +32,7 @@ import json
 
 import click
 
+from splitter.commands import deployers
 from splitter.graph import apps
 from splitter.graph.units import Analysis, BuildUnit
 from splitter.graph.analyze import analyze
@@ -34,9 +41,9 @@ from splitter.discover import discover
 SCHEMA = "lambda-split/check/v1"
 
 
-def run(path: str, parameters: dict[str, str], output_format: str) -> int:
+def run(path: str, parameters: dict[str, str], output_format: str, deployer: str = "auto") -> int:
     workspace = discover(path)
-    analysis = analyze(workspace, parameters)
+    analysis = analyze(workspace, parameters, deployer=deployer)
     if output_format == "json":
         click.echo(json.dumps(to_json(analysis), indent=2))
         for error in analysis.errors:
@@ -77,6 +84,7 @@ def _unit_json(unit: BuildUnit, analysis: Analysis) -> dict:
         "ready_to_run": unit.ready_to_run,
         "hazard": unit.is_hazard,
         "source": unit.source,
+        **deployers.unit_json(unit, analysis),
         **(apps.unit_json(unit) if unit.source != "sam" else {}),
     }
 
@@ -88,6 +96,7 @@ def print_text(analysis: Analysis) -> None:
     for unit in analysis.hazards:
         if unit.source != "sam":
             click.echo("\n".join(apps.hazard_lines(unit, ws)))
+            click.echo(deployers.hazard_line(unit, analysis))
             continue
         project = ws.display(unit.project.path)
         click.echo(f"{ws.display(unit.template.path)}: CodeUri {unit.code_uri!r} builds {project} once, "
@@ -104,12 +113,15 @@ def print_text(analysis: Analysis) -> None:
             why = (f"native libraries are published for linux-{_rid(unit.built_as)} only, so {failing} may fail "
                    "to load them")
         click.echo(f"  {why}")
+        click.echo(deployers.hazard_line(unit, analysis))
     for warning in analysis.warnings:
         where = ws.display(warning.path) if warning.path else ""
         where = f"{where}:{warning.line}" if warning.line and where else where
         click.echo(f"warning: {where}: {warning.message}" if where else f"warning: {warning.message}")
     if analysis.image_functions:
         click.echo(_image_line(analysis))
+    for note in deployers.notes(analysis):
+        click.echo(note)
     if analysis.errors:
         return
     if analysis.hazards:
@@ -117,7 +129,7 @@ def print_text(analysis: Analysis) -> None:
         click.echo(f"{len(analysis.hazards)} build unit{'s' if len(analysis.hazards) != 1 else ''} serve"
                    f"{'' if len(analysis.hazards) != 1 else 's'} both architectures; {failing} function"
                    f"{'s' if failing != 1 else ''} would fail. Run `lambda-split migrate --dry-run "
-                   f"{_shell_path(ws)}{_parameter_options(analysis)}` to preview the fix.")
+                   f"{_shell_path(ws)}{_parameter_options(analysis)}{deployers.option(analysis)}` to preview the fix.")
     else:
         functions = sum(len(u.functions) for u in analysis.units)
         click.echo(f"No hazard: {len(analysis.units)} build unit{'s' if len(analysis.units) != 1 else ''} "

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from splitter.changes import changeset as change_set, journal, patch as patches
+from splitter.commands import deployers
 from splitter.errors import SplitterError
 from splitter.graph.migration import load_migration, solution_root
 from splitter.plan.planner import plan
@@ -22,11 +23,12 @@ from splitter.plan.result import Options, Plan
 
 
 def run(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | None, allow_dirty: bool,
-        journal_action: str | None, parameters: dict[str, str], output_format: str, color: bool | None) -> int:
+        journal_action: str | None, parameters: dict[str, str], output_format: str, color: bool | None,
+        deployer: str = "auto") -> int:
     if journal_action:
         return _journal(path, journal_action)
     _refuse_interrupted(path)       # first: a half-migrated tree may not even load
-    model = load_migration(path, parameters)
+    model = load_migration(path, parameters, deployer)
     if model.analysis.errors:
         for error in model.analysis.errors:
             click.echo(f"lambda-split: error: {error}", err=True)
@@ -34,7 +36,9 @@ def run(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | Non
     root = model.workspace.root
     if not model.targets:
         units = len(model.analysis.units)
-        message = (f"Nothing to do: every build unit ({units}) already serves one architecture.")
+        reason = deployers.nothing_to_do_reason(model.analysis)
+        message = (f"Nothing to do: {reason}." if reason else
+                   f"Nothing to do: every build unit ({units}) already serves one architecture.")
         if output_format == "json":
             click.echo(json.dumps({"schema": "lambda-split/migrate/v1", "root": str(root), "projects": [],
                                    "decisions": [], "changes": []}, indent=2))

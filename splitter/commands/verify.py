@@ -109,8 +109,8 @@ class Report:
 
 
 def run(paths: tuple[str, ...], *, arch: str | None, configuration: str, strict: bool,
-        parameters: dict[str, str], output_format: str) -> int:
-    report = artifact_report(paths, arch) if arch else path_report(paths, configuration, parameters)
+        parameters: dict[str, str], output_format: str, deployer: str = "auto") -> int:
+    report = artifact_report(paths, arch) if arch else path_report(paths, configuration, parameters, deployer)
     inspect_all(report)
     code = exit_code(report, strict)
     if output_format == "json":
@@ -146,7 +146,8 @@ def artifact_report(paths: tuple[str, ...], architecture: str) -> Report:
     return report
 
 
-def path_report(paths: tuple[str, ...], configuration: str, parameters: dict[str, str]) -> Report:
+def path_report(paths: tuple[str, ...], configuration: str, parameters: dict[str, str],
+                deployer: str = "auto") -> Report:
     from splitter.graph.analyze import analyze
     from splitter.discover import discover
 
@@ -159,7 +160,7 @@ def path_report(paths: tuple[str, ...], configuration: str, parameters: dict[str
         raise SplitterError("is a built package; say which architecture will run it", given,
                             hint="add --arch x86_64 or --arch arm64")
     workspace = discover(given)
-    analysis = analyze(workspace, parameters)
+    analysis = analyze(workspace, parameters, deployer=deployer)
     report = Report(errors=list(analysis.errors), display=workspace.display)
     report.unchecked = [(f, "image") for f in analysis.image_functions] + \
                        [(f, "remote") for f in analysis.remote_functions]

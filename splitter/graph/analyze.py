@@ -11,12 +11,14 @@ from splitter.errors import SplitterError
 from splitter.model.template import load_template
 from splitter.graph.warnings import warn_ref_architectures, warn_runtime_identifiers, warn_shared_folders, warn_spellings
 from splitter.graph.apps import add_apps
-from splitter.graph.units import Analysis, ProjectCache, units_of
+from splitter.graph.deployers import assign_deployers
+from splitter.graph.units import Analysis, Finding, ProjectCache, code_uri_line, missing_folder_error, units_of
 
 
 def analyze(workspace: Workspace, parameters: dict[str, str] | None = None,
-            projects: ProjectCache | None = None) -> Analysis:
-    analysis = Analysis(workspace)
+            projects: ProjectCache | None = None, deployer: str = "auto") -> Analysis:
+    """`deployer` is --deployer: "auto" reads who deploys each template, "dotnet-lambda" or "sam" says it for all."""
+    analysis = Analysis(workspace, deployer=deployer)
     projects = projects or ProjectCache(workspace)
     for path in progress.each(workspace.templates, "reading templates"):
         try:
@@ -30,6 +32,8 @@ def analyze(workspace: Workspace, parameters: dict[str, str] | None = None,
         units_of(template, analysis, projects)
     if workspace.apps:
         add_apps(workspace, analysis, projects)
+    assign_deployers(analysis, [*analysis.units, *analysis.missing], deployer)
+    _report_missing(analysis)
     if not analysis.templates and not analysis.apps and not analysis.errors:
         analysis.errors.append(SplitterError(
             "no CloudFormation template found (serverless.template, template.yaml, template.yml, template.json, "
@@ -44,6 +48,22 @@ def analyze(workspace: Workspace, parameters: dict[str, str] | None = None,
     # A project two templates build fails to load twice; say it once.
     analysis.errors = list({str(error): error for error in analysis.errors}.values())
     return analysis
+
+
+def _report_missing(analysis: Analysis) -> None:
+    """A CodeUri naming a missing folder stops lambda-split only where it would have to split that project (its
+    functions need two architectures and its deployer builds once); elsewhere it cannot be the hazard: a warning."""
+    for unit in analysis.missing:
+        if len(unit.architectures) > 1 and unit.builds_once:
+            analysis.errors.append(missing_folder_error(unit))
+            continue
+        first = unit.functions[0]
+        why = (f"{unit.deployer.title} builds it once per architecture" if len(unit.architectures) > 1
+               else f"its function{'s run' if len(unit.functions) > 1 else ' runs'} on {unit.built_as} only")
+        analysis.warnings.append(Finding(
+            "missing-codeuri", f"CodeUri {unit.code_uri!r} of {first.logical_id} names a missing folder "
+            f"({analysis.workspace.relative(unit.target)}); it cannot be the hazard ({why}), so check goes on",
+            unit.template.path, code_uri_line(unit.template, first)))
 
 
 def _could_be_cloudformation(path: Path, error: SplitterError) -> bool:

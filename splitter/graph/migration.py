@@ -81,7 +81,8 @@ def solution_root(path: Path) -> Path:
     return top or start
 
 
-def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
+def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto") -> MigrationModel:
+    """Only hazards are split (a unit whose deployer builds once for two architectures); `deployer` is --deployer."""
     workspace = discover(path)
     root = solution_root(Path(path).resolve())
     # PATH named a template, or a folder below the root: templates elsewhere were not read.
@@ -90,7 +91,7 @@ def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
         workspace.root = root
         workspace.solutions = sorted(p for p in _files_below(root) if p.suffix.lower() in SOLUTION_SUFFIXES)
     projects = ProjectCache(workspace)
-    analysis = analyze(workspace, parameters, projects)
+    analysis = analyze(workspace, parameters, projects, deployer)
     model = MigrationModel(workspace=workspace, analysis=analysis)
     if analysis.errors:
         return model
@@ -103,7 +104,7 @@ def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
     if not to_split:
         return model
     if narrowed:
-        _add_other_templates(workspace, parameters, projects, analysis, to_split)
+        _add_other_templates(workspace, parameters, projects, analysis, to_split, deployer)
         if analysis.errors:
             return model
     all_files = _files_below(root)
@@ -136,14 +137,14 @@ def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
 
 
 def _add_other_templates(workspace: Workspace, parameters: dict[str, str], projects: ProjectCache,
-                         analysis: Analysis, to_split: dict[Path, list[BuildUnit]]) -> None:
+                         analysis: Analysis, to_split: dict[Path, list[BuildUnit]], deployer: str = "auto") -> None:
     """Templates elsewhere below the root (PATH named one stack of several) that build a project being split: their
     functions are retargeted too, since left alone they would deploy the library, whose handler types may move.
     Their errors count only where they may concern such a project."""
     others = [t for t in discover(workspace.root).templates if t not in workspace.templates]
     if not others:
         return
-    other = analyze(Workspace(root=workspace.root, templates=others), parameters, projects)
+    other = analyze(Workspace(root=workspace.root, templates=others), parameters, projects, deployer)
     for unit in other.units:
         if unit.project is not None and unit.project.path.resolve() in to_split:
             to_split[unit.project.path.resolve()].append(unit)

@@ -2,7 +2,8 @@
 
 A template's build unit is the template plus the raw CodeUri string (`./src/A` and `src/A` are two builds).
 Amazon.Lambda.Tools builds a unit once, for the architecture of its first function in template order; a project unit
-whose functions need two architectures is the hazard.
+whose functions need two architectures is the hazard where its deployer builds once for every architecture
+(graph/deployers.py: Amazon.Lambda.Tools, CDK assets, serverless.yml artifacts; never SAM CLI).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import ClassVar
 
 from splitter.discover import DEFAULTS_FILE, Workspace, read_defaults
 from splitter.errors import SplitterError
+from splitter.graph.deployers import Deployer, deciding
 from splitter.model.msbuild import Project, directory_build_props, load_project, project_files_in
 from splitter.model.nodes import intrinsic
 from splitter.model.template import ARCHITECTURES, Function, Template, allowed_values
@@ -35,10 +37,12 @@ class BuildUnit:
     template: Template
     code_uri: str
     target: Path
-    kind: str                                  # "project", "folder" (zipped as-is) or "archive" (a prebuilt zip)
+    kind: str                                  # "project", "folder" (zipped as-is), "archive" (a prebuilt zip) or
+                                               # "missing" (names a folder that does not exist: Analysis.missing)
     project: Project | None
     functions: list[Function] = field(default_factory=list)
     source: ClassVar[str] = "sam"              # where it is declared; splitter/apps.py adds the CDK and serverless
+    deployers: tuple[Deployer, ...] = ()       # who deploys its template (graph/deployers.py, set by analyze)
 
     @property
     def built_as(self) -> str:
@@ -56,12 +60,29 @@ class BuildUnit:
         return [a for a in ARCHITECTURES if a in self.by_architecture]
 
     @property
+    def deployer(self) -> Deployer | None:
+        """The deployer that decides: one that builds once for every architecture, if any deploys the template."""
+        return deciding(self.deployers)
+
+    @property
+    def builds_once(self) -> bool:
+        """One build serves every architecture (no deployer known yet counts as Amazon.Lambda.Tools)."""
+        deployer = self.deployer
+        return deployer is None or deployer.builds_once
+
+    @property
+    def mixed(self) -> bool:
+        return self.kind == "project" and len(self.architectures) > 1
+
+    @property
     def failing(self) -> list[Function]:
+        if not self.builds_once:
+            return []                           # SAM CLI builds it once per architecture
         return [f for f in self.functions if f.architecture != self.built_as]
 
     @property
     def is_hazard(self) -> bool:
-        return self.kind == "project" and len(self.architectures) > 1
+        return self.mixed and self.builds_once
 
     @property
     def ready_to_run(self) -> bool:
@@ -75,10 +96,12 @@ class Analysis:
     templates: list[Template] = field(default_factory=list)
     apps: list = field(default_factory=list)    # CDK stack files and serverless.yml (splitter/apps.py)
     units: list[BuildUnit] = field(default_factory=list)
+    missing: list[BuildUnit] = field(default_factory=list)   # CodeUris naming a missing folder (kind "missing")
     image_functions: list[Function] = field(default_factory=list)
     remote_functions: list[Function] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     errors: list[SplitterError] = field(default_factory=list)
+    deployer: str = "auto"                      # --deployer: "auto", or the deployer of every template
 
     @property
     def hazards(self) -> list[BuildUnit]:
@@ -138,7 +161,9 @@ def units_of(template: Template, analysis: Analysis, projects: ProjectCache) -> 
                 broken.add(function.code_uri)
                 continue
             units[function.code_uri] = unit
-            analysis.units.append(unit)
+            # A missing folder is an error only where its unit is one to split (analyze decides, once the
+            # deployers are known); elsewhere it is a `missing-codeuri` warning.
+            (analysis.missing if unit.kind == "missing" else analysis.units).append(unit)
         unit.functions.append(function)
     analysis.errors.extend(_architecture_error(template, functions) for functions in unknown.values())
 
@@ -200,8 +225,15 @@ def _new_unit(template: Template, function: Function, projects: ProjectCache) ->
         # Prebuilt output (bin/.../publish, a .zip) is absent from a fresh clone: not a typo, and not a project.
         kind = "archive" if target.suffix.lower() in ARCHIVE_SUFFIXES else "folder"
         return BuildUnit(template, function.code_uri, target, kind, None)
-    raise SplitterError(f"CodeUri {function.code_uri!r} of {function.logical_id} names a missing folder "
-                        f"({target})", template.path, line, hint="fix the CodeUri or restore the project")
+    return BuildUnit(template, function.code_uri, target, "missing", None)
+
+
+def missing_folder_error(unit: BuildUnit) -> SplitterError:
+    """A unit lambda-split must split whose CodeUri names a folder that does not exist."""
+    first = unit.functions[0]
+    return SplitterError(f"CodeUri {unit.code_uri!r} of {first.logical_id} names a missing folder ({unit.target})",
+                         unit.template.path, code_uri_line(unit.template, first),
+                         hint="fix the CodeUri or restore the project")
 
 
 ARCHIVE_SUFFIXES = (".zip", ".jar")
