@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from splitter.discover import DEFAULTS_FILE, Workspace, read_defaults
 from splitter.errors import SplitterError
-from splitter.graph.deployers import Deployer, deciding
+from splitter.graph.deployer import Deployer, deciding
 from splitter.model.msbuild import Project, directory_build_props, load_project, project_files_in
 from splitter.model.nodes import intrinsic
 from splitter.model.template import ARCHITECTURES, Function, Template, allowed_values
