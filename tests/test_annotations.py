@@ -17,7 +17,8 @@ from splitter import annotations
 from splitter.annotations_template import references, remove_keys
 from splitter.edits import apply_edits
 from splitter.load import load_migration
-from splitter.model.nodes import parse_json, parse_yaml
+from splitter.model.nodes import parse_json
+from splitter.model.yaml_events import parse_yaml
 from splitter.plan import Options, _function_projects
 
 CSPROJ = """<Project Sdk="Microsoft.NET.Sdk">

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import time
 from base64 import b64encode
 from contextlib import contextmanager
 from pathlib import Path
@@ -161,6 +162,31 @@ def test_a_yaml_alias_that_contains_itself_is_refused(solution):
     root, outside = yaml_case(solution, lambda text: "Loop: &loop [*loop]\n" + text)
     before = snapshot(root)
     assert_refused(run_everything(root, outside), root, before, "template.yaml", "itself")
+
+
+def timed_check(root: Path):
+    started = time.perf_counter()
+    result = run_cli("check", root)
+    return result, time.perf_counter() - started
+
+
+def test_a_yaml_mapping_with_fifty_thousand_keys_is_checked_in_linear_time(solution):
+    # Each key was compared with every earlier one: 20,000 keys took minutes, 50,000 would take a quarter of an hour.
+    metadata = "Metadata:\n" + "".join(f"  Key{i}: value {i}\n" for i in range(50_000))
+    root, _ = yaml_case(solution, lambda text: metadata + text)
+    result, seconds = timed_check(root)
+    assert result.code == 1 and "src/Benchmarks/" in result.out, result.err
+    assert seconds < 5, f"check took {seconds:.1f} s"
+
+
+def test_a_json_object_with_fifty_thousand_keys_is_checked_in_linear_time(solution):
+    root, _ = solution()
+    template = root / "src/Orders/serverless.template"
+    metadata = '"Metadata": {' + ", ".join(f'"Key{i}": "value {i}"' for i in range(50_000)) + "},"
+    template.write_text(template.read_text().replace('"Description":', metadata + ' "Description":', 1))
+    result, seconds = timed_check(root)
+    assert result.code == 1 and "Orders.csproj" in result.out, result.err
+    assert seconds < 5, f"check took {seconds:.1f} s"
 
 
 def test_json_nested_a_hundred_thousand_levels_deep_is_a_one_line_error(solution):

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from splitter.errors import SplitterError
 from splitter.model import nodes, yaml_events
-from splitter.model.nodes import Node, parse_yaml
+from splitter.model.nodes import Node
+from splitter.model.yaml_events import parse_yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPUS = sorted([*REPO_ROOT.joinpath("fixtures").rglob("*.y*ml"),
@@ -202,6 +203,16 @@ def test_generated_documents_give_ruamels_tree(document, newline):
     assert_same_tree(document.replace("\n", newline) + newline)
 
 
-def test_both_paths_are_the_same_module_level_helpers():
-    # The composer reuses the ruamel path's block-end and scalar rules, so a fix to one is a fix to both.
-    assert yaml_events._block_end is nodes._block_end and yaml_events._yaml_scalar is nodes._yaml_scalar
+def test_the_yaml_module_builds_on_the_node_module_and_never_the_other_way_round():
+    # The composer and the ruamel path share their block-end and scalar rules in one module, so a fix to one is a
+    # fix to both; the tree module below it imports nothing of it, and neither takes another's private names.
+    import ast
+
+    for module in (nodes, yaml_events):
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        imported = [(node.module, alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                    and (node.module or "").startswith("splitter") for alias in node.names]
+        assert not [name for _, name in imported if name.startswith("_")], (module.__name__, imported)
+        if module is nodes:
+            assert not [m for m, _ in imported if m.startswith("splitter.model")], imported
+    assert yaml_events.parse_yaml("a: !Ref b\n", "t.yaml").get("a").tag == "!Ref"
