@@ -189,6 +189,15 @@ def test_a_json_object_with_fifty_thousand_keys_is_checked_in_linear_time(soluti
     assert seconds < 5, f"check took {seconds:.1f} s"
 
 
+def test_a_billion_laughs_is_refused_at_once(solution):
+    levels = "".join(f"  l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]\n" for i in range(1, 10))
+    bomb = "Metadata:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + levels
+    root, _ = yaml_case(solution, lambda text: bomb + text)
+    result, seconds = timed_check(root)
+    assert_one_clear_line(result, "template.yaml", "alias bomb")
+    assert seconds < 2, f"check took {seconds:.1f} s"
+
+
 def test_json_nested_a_hundred_thousand_levels_deep_is_a_one_line_error(solution):
     root, outside = solution()
     template = root / "src/Orders/serverless.template"

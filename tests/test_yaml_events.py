@@ -143,6 +143,23 @@ def test_errors_on_unusual_documents_are_ruamels(name):
     assert (str(fast.value), fast.value.line) == (str(slow.value), slow.value.line)
 
 
+def test_ruamel_counts_the_values_reached_through_aliases_not_the_values_written(monkeypatch):
+    monkeypatch.setattr(yaml_events, "MAX_ALIASED", 100)
+    monkeypatch.setattr(yaml_events, "compose", lambda _text: None)
+    plain = "Big:\n" + "".join(f"  - {i}\n" for i in range(1_000))
+    assert len(parse_yaml(plain, "t.yaml").get("Big").value) == 1_000
+    anchored = "a: &a [x, x, x, x, x, x, x, x, x]\n"          # ten values: the list and its nine items
+    assert len(parse_yaml(anchored + "b: [" + ", ".join(["*a"] * 10) + "]\n", "t.yaml").get("b").value) == 10
+    with pytest.raises(SplitterError) as caught:
+        parse_yaml(anchored + "b: [" + ", ".join(["*a"] * 11) + "]\n", "t.yaml")
+    assert "alias bomb" in caught.value.message
+
+
+def test_libyaml_composes_a_long_plain_list_and_a_wide_mapping():
+    assert len(yaml_events.compose("L:\n" + "".join(f"  - {i}\n" for i in range(300_000))).get("L").value) == 300_000
+    assert len(yaml_events.compose("".join(f"k{i}: {i}\n" for i in range(50_000))).value) == 50_000
+
+
 def test_folded_scalars_hold_their_yaml_value_on_both_paths():
     text = "Description: >\n  one\n  two\n"
     assert yaml_events.compose(text).get("Description").value == "one two\n"

@@ -3,6 +3,10 @@
 `parse_yaml` first composes the text from libyaml's event stream (PyYAML's C parser), some fifty times faster than
 ruamel.yaml and giving the same nodes. Whatever is unusual (a syntax error, a directive, many aliases, a duplicate
 key, deep nesting, no libyaml) makes `compose` return None, and ruamel composes the text as before, errors included.
+
+Aliases can make a tiny file expand exponentially (a "billion laughs"): what counts is the values reached through
+aliases, never the values written out, so a long plain list costs linear time and a bomb is refused before any
+expansion.
 """
 
 from __future__ import annotations
@@ -12,11 +16,11 @@ from typing import Any
 from splitter.errors import SplitterError
 from splitter.model.nodes import Node
 
-# A bound on the values a YAML document expands to: aliases can make a tiny file expand exponentially. CloudFormation
-# caps a template at 1 MB, far below this; the bound is checked before expanding, so a bomb fails at once.
-MAX_NODES = 250_000
+# The values a document may reach through aliases, counted before anything is expanded. CloudFormation caps a
+# template at 1 MB and needs no aliases at all; a bomb goes past this at once.
+MAX_ALIASED = 250_000
 MAX_DEPTH = 100                    # deeper documents go to ruamel, which decides as it always has
-MAX_COPIED = 10_000                # so do documents whose aliases expand to more nodes (ruamel refuses bombs fast)
+MAX_COPIED = 10_000                # so do documents whose aliases copy more nodes (ruamel refuses bombs fast)
 _LINE_BREAKS_11 = ("\x85", "\u2028", "\u2029")   # line breaks in YAML 1.1 (libyaml), not in 1.2 (ruamel)
 
 
@@ -56,9 +60,11 @@ def _yaml_children(node) -> list:
 
 
 def _check_expansion(root, path) -> None:
-    """Refuse self-referring aliases and documents expanding past MAX_NODES, without expanding anything."""
-    sizes: dict[int, int] = {}
+    """Refuse self-referring aliases, and aliases that reach more than MAX_ALIASED values in all, without expanding
+    anything: values written out once cost nothing here, however many there are."""
+    sizes: dict[int, int] = {}              # a finished node: how many values it expands to, itself included
     open_nodes: set[int] = set()            # the ancestors of the node being visited
+    aliased = 0                             # the values reached through aliases so far
     stack = [(root, False)]
     while stack:
         node, finished = stack.pop()
@@ -66,18 +72,19 @@ def _check_expansion(root, path) -> None:
         if finished:
             open_nodes.discard(key)
             sizes[key] = 1 + sum(sizes[id(child)] for child in _yaml_children(node))
-            if sizes[key] > MAX_NODES:
-                raise SplitterError("the YAML expands to too many values (an alias bomb?)", path,
-                                    node.start_mark.line + 1, hint="CloudFormation templates do not need YAML aliases")
             continue
-        if key in sizes:
+        if key in sizes:                    # ruamel gives an alias the anchored node itself: met again, it is one
+            aliased += sizes[key]
+            if aliased > MAX_ALIASED:
+                raise SplitterError("the YAML aliases expand to too many values (an alias bomb?)", path,
+                                    node.start_mark.line + 1, hint="CloudFormation templates do not need YAML aliases")
             continue
         if key in open_nodes:
             raise SplitterError("a YAML alias refers to itself", path, node.start_mark.line + 1,
                                 hint="CloudFormation templates cannot be recursive")
         open_nodes.add(key)
         stack.append((node, True))
-        stack.extend((child, False) for child in _yaml_children(node) if id(child) not in sizes)
+        stack.extend((child, False) for child in _yaml_children(node))
 
 
 def _yaml_node(node, text: str, path, anchored: set[int]) -> Node:
@@ -177,8 +184,7 @@ class _Composer:
     def __init__(self, text: str):
         self.text = text
         self.anchors: dict[str, tuple[Node, int]] = {}     # anchor: (node, how many nodes it expands to)
-        self.count = 0
-        self.copied = 0
+        self.copied = 0                                    # the nodes copied for aliases (values written out are free)
         self.tags: dict[str, str | None] = {}
         self.resolver = None
 
@@ -218,13 +224,7 @@ class _Composer:
             raise _Unusual                           # a second document
         return root
 
-    def _counted(self, amount: int = 1) -> None:
-        self.count += amount
-        if self.count > MAX_NODES:
-            raise _Unusual                           # ruamel refuses it as an alias bomb
-
     def _scalar(self, event) -> Node:
-        self._counted()
         tag = event.tag
         if tag == "!":
             raise _Unusual
@@ -256,7 +256,6 @@ class _Composer:
         start_event, kind, items, pending = frame[:4]
         if pending is not None:
             raise _Unusual
-        self._counted()
         tag = start_event.tag
         short = tag if tag and tag.startswith("!") and not tag.startswith("!!") else None
         flow = bool(start_event.flow_style)
@@ -296,7 +295,6 @@ class _Composer:
 
     def _copy(self, node: Node) -> Node:
         """What ruamel's tree gives for an alias: a fresh copy of the anchored nodes, those with anchors marked."""
-        self._counted()
         if node.kind == "map":
             value = {name: self._copy(child) for name, child in node.value.items()}
             keys = {name: self._copy(key) for name, key in node.keys.items()}
