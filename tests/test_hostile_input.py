@@ -189,6 +189,15 @@ def test_a_json_object_with_fifty_thousand_keys_is_checked_in_linear_time(soluti
     assert seconds < 5, f"check took {seconds:.1f} s"
 
 
+def test_a_plain_yaml_list_of_three_hundred_thousand_items_is_no_alias_bomb(solution):
+    # Every value was counted as if reached through an alias: this list, with none, was refused after a minute.
+    items = "Metadata:\n  Items:\n" + "".join(f"    - {i}\n" for i in range(300_000))
+    root, _ = yaml_case(solution, lambda text: items + text)
+    result, seconds = timed_check(root)
+    assert result.code == 1 and "alias" not in result.err, result.err
+    assert seconds < 5, f"check took {seconds:.1f} s"
+
+
 def test_a_billion_laughs_is_refused_at_once(solution):
     levels = "".join(f"  l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]\n" for i in range(1, 10))
     bomb = "Metadata:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + levels

@@ -185,8 +185,8 @@ class _Composer:
         self.text = text
         self.anchors: dict[str, tuple[Node, int]] = {}     # anchor: (node, how many nodes it expands to)
         self.copied = 0                                    # the nodes copied for aliases (values written out are free)
-        self.tags: dict[str, str | None] = {}
-        self.resolver = None
+        self.rules: dict[str | None, list] | None = None         # ruamel's implicit tag rules, by first character
+        self.default_tag: str | None = None
 
     def run(self, parser) -> Node:
         names = [type(parser.get_event()).__name__ for _ in range(2)]
@@ -241,16 +241,23 @@ class _Composer:
                     event.start_mark.column, short, style=style, anchor=event.anchor)
 
     def _resolve(self, value: str, implicit) -> str | None:
-        """The tag ruamel's YAML 1.2 resolver gives an untagged scalar (the values it sees repeat: cached)."""
-        key = (value, bool(implicit[0]))
-        if key not in self.tags:
-            if self.resolver is None:
-                from ruamel.yaml.nodes import ScalarNode
-                from ruamel.yaml.resolver import VersionedResolver
-                self.resolver, self.scalar_node = VersionedResolver(), ScalarNode
-            tag = self.resolver.resolve(self.scalar_node, value, tuple(implicit))
-            self.tags[key] = tag if isinstance(tag, str) else getattr(tag, "value", None)
-        return self.tags[key]
+        """The tag ruamel's YAML 1.2 resolver gives an untagged scalar: its implicit rules (a regular expression per
+        first character), matched here directly; ruamel's own call costs more than the whole parse of the value."""
+        if self.rules is None:
+            from ruamel.yaml.resolver import VersionedResolver
+            resolver = VersionedResolver()
+            table = resolver.versioned_resolver
+            anywhere = [(tag, regexp.match) for tag, regexp in table.get(None, [])]   # tried after the first's
+            self.rules = {first: [(tag, regexp.match) for tag, regexp in rules] + anywhere
+                          for first, rules in table.items() if first is not None}
+            self.rules[None] = anywhere
+            default = resolver.DEFAULT_SCALAR_TAG
+            self.default_tag = default if isinstance(default, str) else getattr(default, "value", None)
+        if implicit[0]:
+            for tag, match in self.rules.get(value[:1], self.rules[None]):
+                if match(value):
+                    return tag
+        return self.default_tag
 
     def _collection(self, frame: list, end_event) -> Node:
         start_event, kind, items, pending = frame[:4]
