@@ -7,6 +7,7 @@ architectures is the hazard.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 from typing import ClassVar
@@ -227,7 +228,8 @@ def resolve_code_uri(template: Template, code_uri: str) -> Path:
 def _new_unit(template: Template, function: Function, projects: ProjectCache) -> BuildUnit:
     target = resolve_code_uri(template, function.code_uri)
     line = _code_uri_line(template, function)
-    if target.is_dir():
+    kind = _probe(target, template, function, line)
+    if kind == "folder":
         found = project_files_in(target)
         if len(found) > 1:
             names = ", ".join(p.name for p in found)
@@ -237,7 +239,7 @@ def _new_unit(template: Template, function: Function, projects: ProjectCache) ->
         if found:
             return BuildUnit(template, function.code_uri, target, "project", projects.get(found[0]))
         return BuildUnit(template, function.code_uri, target, "folder", None)
-    if target.is_file():
+    if kind == "file":
         if target.suffix.lower() in (".csproj", ".fsproj", ".vbproj"):
             return BuildUnit(template, function.code_uri, target, "project", projects.get(target))
         return BuildUnit(template, function.code_uri, target, "archive", None)
@@ -247,6 +249,26 @@ def _new_unit(template: Template, function: Function, projects: ProjectCache) ->
         return BuildUnit(template, function.code_uri, target, kind, None)
     raise SplitterError(f"CodeUri {function.code_uri!r} of {function.logical_id} names a missing folder "
                         f"({target})", template.path, line, hint="fix the CodeUri or restore the project")
+
+
+def _probe(target: Path, template: Template, function: Function, line: int | None) -> str | None:
+    """"folder", "file" or None (nothing there) for the path a CodeUri names; a SplitterError when the system cannot
+    even look it up (a name longer than a file name may be, a path past PATH_MAX, a loop of links, no permission)."""
+    try:
+        if target.is_dir():
+            return "folder"
+        return "file" if target.is_file() else None
+    except OSError as error:
+        code_uri = function.code_uri
+        shown = repr(code_uri) if len(code_uri) <= 80 else f"{code_uri[:60]!r}... ({len(code_uri)} characters)"
+        if error.errno == errno.ENAMETOOLONG:
+            problem, hint = "is too long to be a path", "a file name has at most 255 bytes, a path 4,096"
+        elif error.errno == errno.ELOOP:
+            problem, hint = "goes through a loop of symbolic links", "fix the link or the CodeUri"
+        else:
+            problem, hint = f"cannot be looked up ({error.strerror or error})", "fix the CodeUri or its folder"
+        raise SplitterError(f"CodeUri {shown} of {function.logical_id} {problem}", template.path, line,
+                            hint=hint) from None
 
 
 ARCHIVE_SUFFIXES = (".zip", ".jar")

@@ -386,6 +386,19 @@ def test_a_project_reference_that_climbs_out_of_the_root_changes_nothing_outside
     migrated_correctly(root, outside)
 
 
+@pytest.mark.parametrize("code_uri", ["a" * 300, "a/" * 3_000], ids=["long-name", "long-path"])
+def test_a_codeuri_too_long_to_be_a_path_is_a_one_line_error(solution, code_uri):
+    root, _ = solution()
+    template = root / "src/Orders/serverless.template"
+    template.write_text(template.read_text().replace('"CodeUri": "."', f'"CodeUri": "{code_uri}"', 1))
+    before = snapshot(root)
+    for args in (("check", root), ("migrate", "--dry-run", root)):
+        result = run_cli(*args)
+        assert_one_clear_line(result, "serverless.template:", "CodeUri", "too long to be a path")
+        assert len(result.lines) == 1 and len(result.err) < 400, result.err
+    assert snapshot(root) == before
+
+
 def test_a_journal_naming_paths_outside_the_root_is_refused(solution):
     root, outside = solution()
     entry = {"kind": "create", "path": "../outside/planted.txt", "after": b64encode(b"owned").decode()}
