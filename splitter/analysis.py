@@ -15,7 +15,8 @@ from typing import ClassVar
 from splitter import progress
 from splitter.discover import DEFAULTS_FILE, Workspace, read_defaults
 from splitter.errors import SplitterError
-from splitter.model.msbuild import Project, directory_build_props, load_project, project_files_in
+from splitter.model.msbuild import (DtdRefused, Project, directory_build_props, load_project,
+                                    project_files_in)
 from splitter.model.nodes import intrinsic
 from splitter.model.template import ARCHITECTURES, Function, Template, allowed_values, load_template
 
@@ -102,6 +103,8 @@ class ProjectCache:
             for props in reversed(directory_build_props(key.parent, self.stop)):
                 try:
                     inherited.update(load_project(props).properties)
+                except DtdRefused:
+                    raise       # refused as in a project file: its properties are never silently dropped
                 except SplitterError:
                     pass        # a broken props file is reported when a command edits it, not here
             self.projects[key] = load_project(key, inherited)

@@ -107,6 +107,19 @@ def test_an_entity_expansion_bomb_hidden_after_a_long_comment_is_refused(solutio
     assert_refused(run_everything(root, outside), root, before, "Orders.csproj")
 
 
+def test_a_directory_build_props_with_a_dtd_is_refused_like_a_project_file(solution):
+    # Its properties were silently dropped (a broken props file is MSBuild's to report); a DTD is refused instead.
+    root, outside = solution("shared-handler-yaml")
+    props = root / "Directory.Build.props"
+    secret = outside / "precious.txt"
+    props.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE p [<!ENTITY x SYSTEM "file://{secret}">]>\n'
+                     + props.read_text().replace("</Project>", "  <PropertyGroup><Leak>&x;</Leak></PropertyGroup>\n"
+                                                               "</Project>"))
+    before = snapshot(root)
+    results = run_everything(root, outside)
+    assert_refused(results, root, before, "Directory.Build.props", "DTD")
+
+
 def test_a_solution_file_that_is_xml_with_a_dtd_is_refused_by_migrate(solution):
     root, outside = solution()
     (root / "Orders.sln").unlink()
