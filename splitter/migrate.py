@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from splitter import changes as change_set
-from splitter.errors import SplitterError
+from splitter.errors import SplitterError, printable_lines
 from splitter.load import load_migration, solution_root
 from splitter.plan import Options, Plan, plan
 
@@ -107,7 +107,7 @@ def _refuse_dirty(result: Plan) -> None:
 
 
 def _summary(result: Plan, applied: bool) -> None:
-    echo = lambda line="": click.echo(line, err=True)  # noqa: E731
+    echo = lambda line="": click.echo(printable_lines(line), err=True)  # noqa: E731  (user text: escaped)
     for target, projects in result.split:
         echo(f"Split {result.rel(target.project.path)}: it built functions of both architectures.")
         for fp in projects.values():

@@ -330,6 +330,30 @@ def test_names_with_spaces_and_non_ascii_characters_migrate(solution):
     assert '"Bestellungen.Café.Arm64::Orders.ResizeImageHandler::' in (folder / "serverless.template").read_text()
 
 
+def raw_controls(text: str) -> list[str]:
+    return sorted({repr(c) for c in text if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) < 0xa0})
+
+
+@pytest.mark.parametrize("old, new", [
+    ('"CodeUri": "."', '"CodeUri": "\\u001b[31mx\\u0000y\\u0007"'),
+    ('"ResizeImageFunction": {', '"Resize\\u001b[2JImage\\u0007Function": {'),
+    ('"Handler": "Orders::Orders.ResizeImageHandler',
+     '"Handler": "Orders\\u001b]0;pwned\\u0007::Orders.ResizeImageHandler'),
+], ids=["codeuri", "logical-id", "handler"])
+def test_control_characters_in_a_template_never_reach_the_terminal_raw(solution, old, new):
+    root, _ = solution()
+    template = root / "src/Orders/serverless.template"
+    assert old in template.read_text()
+    template.write_text(template.read_text().replace(old, new, 1))
+    for args in (("check", root), ("check", "--format", "json", root), ("migrate", "--dry-run", root),
+                 ("migrate", root)):
+        result = run_cli(*args)
+        shown = result.err if "--dry-run" in args else result.out + result.err     # a patch holds the file's bytes
+        assert raw_controls(shown) == [], (args, shown)
+        if result.code == 2:
+            assert len(result.lines) == 1 and "\\x1b" in result.err, result.err
+
+
 # -- links and paths that leave the root -----------------------------------------------------------------------------
 
 def test_a_template_linked_from_outside_is_refused_without_reading_it(solution):
