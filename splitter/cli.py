@@ -9,7 +9,7 @@ import sys
 import click
 
 from splitter import __version__, progress
-from splitter.errors import SplitterError
+from splitter.errors import SplitterError, printable
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as error:  # a bug: one line for the user, the traceback on request
         if os.environ.get("LAMBDA_SPLIT_DEBUG"):
             raise
-        click.echo(f"lambda-split: internal error: {type(error).__name__}: {error} "
+        click.echo(f"lambda-split: internal error: {type(error).__name__}: {printable(str(error))} "
                    "(set LAMBDA_SPLIT_DEBUG=1 for details and please report it)", err=True)
         sys.exit(EXIT_USAGE)
     sys.exit(0)

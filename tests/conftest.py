@@ -46,7 +46,8 @@ def require_real_templates() -> Path:
 def assert_spans_reparse(template) -> None:
     """Every CodeUri/Handler/Architectures span of a loaded template holds the whole value and nothing else: parsed
     alone it gives the same value, and it has no surrounding blanks or trailing comment (what migrate splices)."""
-    from splitter.model.nodes import parse_json, parse_yaml
+    from splitter.model.nodes import parse_json
+    from splitter.model.yaml_events import parse_yaml
 
     parse = parse_json if template.format == "json" else parse_yaml
     checked = 0

@@ -17,7 +17,8 @@ from splitter.plan.annotations import classes as annotations
 from splitter.plan.annotations.template import references, remove_keys
 from splitter.changes.edits import apply_edits
 from splitter.graph.migration import load_migration
-from splitter.model.nodes import parse_json, parse_yaml
+from splitter.model.nodes import parse_json
+from splitter.model.yaml_events import parse_yaml
 from splitter.plan.layout import function_projects as _function_projects
 from splitter.plan.result import Options
 

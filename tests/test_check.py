@@ -481,13 +481,15 @@ def test_external_entity_in_a_project_exits_2_and_never_leaks(tmp_path, make_tre
 
 
 def test_external_entity_in_directory_build_props_is_never_read(tmp_path, make_tree):
+    # Refused as in a project file (it was skipped, its properties silently dropped), and never resolved.
     root = hostile_tree(tmp_path, make_tree, "")
     props = (root / "src" / "A" / "A.csproj").read_text()
     make_tree(root, {"Directory.Build.props": props, "src/A/A.csproj": csproj()})
     for output_format in ("text", "json"):
         code, out, err = check(root, "--format", output_format)
         assert SECRET not in out and SECRET not in err
-        assert code == 1
+        errors = [line for line in err.splitlines() if line.startswith("lambda-split: error:")]
+        assert code == 2 and len(errors) == 1 and "Directory.Build.props" in errors[0] and "DTD" in errors[0], err
 
 
 # -- JSON schema -----------------------------------------------------------------------------------------------------

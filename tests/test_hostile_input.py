@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import time
 from base64 import b64encode
 from contextlib import contextmanager
 from pathlib import Path
@@ -106,6 +107,19 @@ def test_an_entity_expansion_bomb_hidden_after_a_long_comment_is_refused(solutio
     assert_refused(run_everything(root, outside), root, before, "Orders.csproj")
 
 
+def test_a_directory_build_props_with_a_dtd_is_refused_like_a_project_file(solution):
+    # Its properties were silently dropped (a broken props file is MSBuild's to report); a DTD is refused instead.
+    root, outside = solution("shared-handler-yaml")
+    props = root / "Directory.Build.props"
+    secret = outside / "precious.txt"
+    props.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE p [<!ENTITY x SYSTEM "file://{secret}">]>\n'
+                     + props.read_text().replace("</Project>", "  <PropertyGroup><Leak>&x;</Leak></PropertyGroup>\n"
+                                                               "</Project>"))
+    before = snapshot(root)
+    results = run_everything(root, outside)
+    assert_refused(results, root, before, "Directory.Build.props", "DTD")
+
+
 def test_a_solution_file_that_is_xml_with_a_dtd_is_refused_by_migrate(solution):
     root, outside = solution()
     (root / "Orders.sln").unlink()
@@ -161,6 +175,51 @@ def test_a_yaml_alias_that_contains_itself_is_refused(solution):
     root, outside = yaml_case(solution, lambda text: "Loop: &loop [*loop]\n" + text)
     before = snapshot(root)
     assert_refused(run_everything(root, outside), root, before, "template.yaml", "itself")
+
+
+def timed_check(root: Path):
+    """`check` in-process, timed in CPU seconds of this process: what a quadratic loop costs, whatever else the
+    machine runs at the same time (wall-clock time on a shared CI machine would make the limit a coin toss)."""
+    started = time.process_time()
+    result = run_cli("check", root)
+    return result, time.process_time() - started
+
+
+def test_a_yaml_mapping_with_fifty_thousand_keys_is_checked_in_linear_time(solution):
+    # Each key was compared with every earlier one: 20,000 keys took minutes, 50,000 would take a quarter of an hour.
+    metadata = "Metadata:\n" + "".join(f"  Key{i}: value {i}\n" for i in range(50_000))
+    root, _ = yaml_case(solution, lambda text: metadata + text)
+    result, seconds = timed_check(root)
+    assert result.code == 1 and "src/Benchmarks/" in result.out, result.err
+    assert seconds < 5, f"check took {seconds:.1f} s"
+
+
+def test_a_json_object_with_fifty_thousand_keys_is_checked_in_linear_time(solution):
+    root, _ = solution()
+    template = root / "src/Orders/serverless.template"
+    metadata = '"Metadata": {' + ", ".join(f'"Key{i}": "value {i}"' for i in range(50_000)) + "},"
+    template.write_text(template.read_text().replace('"Description":', metadata + ' "Description":', 1))
+    result, seconds = timed_check(root)
+    assert result.code == 1 and "Orders.csproj" in result.out, result.err
+    assert seconds < 5, f"check took {seconds:.1f} s"
+
+
+def test_a_plain_yaml_list_of_three_hundred_thousand_items_is_no_alias_bomb(solution):
+    # Every value was counted as if reached through an alias: this list, with none, was refused after a minute.
+    items = "Metadata:\n  Items:\n" + "".join(f"    - {i}\n" for i in range(300_000))
+    root, _ = yaml_case(solution, lambda text: items + text)
+    result, seconds = timed_check(root)
+    assert result.code == 1 and "alias" not in result.err, result.err
+    assert seconds < 5, f"check took {seconds:.1f} s"
+
+
+def test_a_billion_laughs_is_refused_at_once(solution):
+    levels = "".join(f"  l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]\n" for i in range(1, 10))
+    bomb = "Metadata:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + levels
+    root, _ = yaml_case(solution, lambda text: bomb + text)
+    result, seconds = timed_check(root)
+    assert_one_clear_line(result, "template.yaml", "alias bomb")
+    assert seconds < 2, f"check took {seconds:.1f} s"
 
 
 def test_json_nested_a_hundred_thousand_levels_deep_is_a_one_line_error(solution):
@@ -273,6 +332,30 @@ def test_names_with_spaces_and_non_ascii_characters_migrate(solution):
     assert '"Bestellungen.Café.Arm64::Orders.ResizeImageHandler::' in (folder / "serverless.template").read_text()
 
 
+def raw_controls(text: str) -> list[str]:
+    return sorted({repr(c) for c in text if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) < 0xa0})
+
+
+@pytest.mark.parametrize("old, new", [
+    ('"CodeUri": "."', '"CodeUri": "\\u001b[31mx\\u0000y\\u0007"'),
+    ('"ResizeImageFunction": {', '"Resize\\u001b[2JImage\\u0007Function": {'),
+    ('"Handler": "Orders::Orders.ResizeImageHandler',
+     '"Handler": "Orders\\u001b]0;pwned\\u0007::Orders.ResizeImageHandler'),
+], ids=["codeuri", "logical-id", "handler"])
+def test_control_characters_in_a_template_never_reach_the_terminal_raw(solution, old, new):
+    root, _ = solution()
+    template = root / "src/Orders/serverless.template"
+    assert old in template.read_text()
+    template.write_text(template.read_text().replace(old, new, 1))
+    for args in (("check", root), ("check", "--format", "json", root), ("migrate", "--dry-run", root),
+                 ("migrate", root)):
+        result = run_cli(*args)
+        shown = result.err if "--dry-run" in args else result.out + result.err     # a patch holds the file's bytes
+        assert raw_controls(shown) == [], (args, shown)
+        if result.code == 2:
+            assert len(result.lines) == 1 and "\\x1b" in result.err, result.err
+
+
 # -- links and paths that leave the root -----------------------------------------------------------------------------
 
 def test_a_template_linked_from_outside_is_refused_without_reading_it(solution):
@@ -340,6 +423,19 @@ def test_a_project_reference_that_climbs_out_of_the_root_changes_nothing_outside
         "</Project>", '  <ItemGroup><ProjectReference Include="..\\..\\..\\outside\\Missing.csproj" /></ItemGroup>\n'
                       "</Project>"))
     migrated_correctly(root, outside)
+
+
+@pytest.mark.parametrize("code_uri", ["a" * 300, "a/" * 3_000], ids=["long-name", "long-path"])
+def test_a_codeuri_too_long_to_be_a_path_is_a_one_line_error(solution, code_uri):
+    root, _ = solution()
+    template = root / "src/Orders/serverless.template"
+    template.write_text(template.read_text().replace('"CodeUri": "."', f'"CodeUri": "{code_uri}"', 1))
+    before = snapshot(root)
+    for args in (("check", root), ("migrate", "--dry-run", root)):
+        result = run_cli(*args)
+        assert_one_clear_line(result, "serverless.template:", "CodeUri", "too long to be a path")
+        assert len(result.lines) == 1 and len(result.err) < 400, result.err
+    assert snapshot(root) == before
 
 
 def test_a_journal_naming_paths_outside_the_root_is_refused(solution):

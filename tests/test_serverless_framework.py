@@ -15,7 +15,7 @@ from conftest import REPO_ROOT, run_cli, write_tree
 from invariants import copy_tree, git_run, read_tree
 from splitter.graph.analyze import analyze
 from splitter.discover import discover
-from splitter.model.nodes import parse_yaml
+from splitter.model.yaml_events import parse_yaml
 
 FIXTURES = REPO_ROOT / "fixtures"
 CSPROJ = ('<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup>\n    <TargetFramework>net8.0</TargetFramework>\n'

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from conftest import assert_spans_reparse
 from splitter.errors import SplitterError
-from splitter.model.nodes import Node, intrinsic, parse_json, parse_yaml
+from splitter.model.nodes import Node, intrinsic, parse_json
+from splitter.model.yaml_events import parse_yaml
 from splitter.model.template import load_template
 
 

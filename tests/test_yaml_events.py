@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from splitter.errors import SplitterError
 from splitter.model import nodes, yaml_events
-from splitter.model.nodes import Node, parse_yaml
+from splitter.model.nodes import Node
+from splitter.model.yaml_events import parse_yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPUS = sorted([*REPO_ROOT.joinpath("fixtures").rglob("*.y*ml"),
@@ -142,6 +143,23 @@ def test_errors_on_unusual_documents_are_ruamels(name):
     assert (str(fast.value), fast.value.line) == (str(slow.value), slow.value.line)
 
 
+def test_ruamel_counts_the_values_reached_through_aliases_not_the_values_written(monkeypatch):
+    monkeypatch.setattr(yaml_events, "MAX_ALIASED", 100)
+    monkeypatch.setattr(yaml_events, "compose", lambda _text: None)
+    plain = "Big:\n" + "".join(f"  - {i}\n" for i in range(1_000))
+    assert len(parse_yaml(plain, "t.yaml").get("Big").value) == 1_000
+    anchored = "a: &a [x, x, x, x, x, x, x, x, x]\n"          # ten values: the list and its nine items
+    assert len(parse_yaml(anchored + "b: [" + ", ".join(["*a"] * 10) + "]\n", "t.yaml").get("b").value) == 10
+    with pytest.raises(SplitterError) as caught:
+        parse_yaml(anchored + "b: [" + ", ".join(["*a"] * 11) + "]\n", "t.yaml")
+    assert "alias bomb" in caught.value.message
+
+
+def test_libyaml_composes_a_long_plain_list_and_a_wide_mapping():
+    assert len(yaml_events.compose("L:\n" + "".join(f"  - {i}\n" for i in range(300_000))).get("L").value) == 300_000
+    assert len(yaml_events.compose("".join(f"k{i}: {i}\n" for i in range(50_000))).value) == 50_000
+
+
 def test_folded_scalars_hold_their_yaml_value_on_both_paths():
     text = "Description: >\n  one\n  two\n"
     assert yaml_events.compose(text).get("Description").value == "one two\n"
@@ -202,6 +220,16 @@ def test_generated_documents_give_ruamels_tree(document, newline):
     assert_same_tree(document.replace("\n", newline) + newline)
 
 
-def test_both_paths_are_the_same_module_level_helpers():
-    # The composer reuses the ruamel path's block-end and scalar rules, so a fix to one is a fix to both.
-    assert yaml_events._block_end is nodes._block_end and yaml_events._yaml_scalar is nodes._yaml_scalar
+def test_the_yaml_module_builds_on_the_node_module_and_never_the_other_way_round():
+    # The composer and the ruamel path share their block-end and scalar rules in one module, so a fix to one is a
+    # fix to both; the tree module below it imports nothing of it, and neither takes another's private names.
+    import ast
+
+    for module in (nodes, yaml_events):
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        imported = [(node.module, alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                    and (node.module or "").startswith("splitter") for alias in node.names]
+        assert not [name for _, name in imported if name.startswith("_")], (module.__name__, imported)
+        if module is nodes:
+            assert not [m for m, _ in imported if m.startswith("splitter.model")], imported
+    assert yaml_events.parse_yaml("a: !Ref b\n", "t.yaml").get("a").tag == "!Ref"

@@ -37,6 +37,7 @@ from splitter.graph import apps
 from splitter.graph.units import Analysis, BuildUnit
 from splitter.graph.analyze import analyze
 from splitter.discover import discover
+from splitter.errors import printable_lines
 
 SCHEMA = "lambda-split/check/v1"
 
@@ -92,19 +93,19 @@ def _unit_json(unit: BuildUnit, analysis: Analysis) -> dict:
 def print_text(analysis: Analysis) -> None:
     ws = analysis.workspace
     for error in analysis.errors:
-        click.echo(f"lambda-split: error: {error}", err=True)
+        _safe_echo(f"lambda-split: error: {error}", err=True)
     for unit in analysis.hazards:
         if unit.source != "sam":
-            click.echo("\n".join(apps.hazard_lines(unit, ws)))
-            click.echo(deployers.hazard_line(unit, analysis))
+            _safe_echo("\n".join(apps.hazard_lines(unit, ws)))
+            _safe_echo(deployers.hazard_line(unit, analysis))
             continue
         project = ws.display(unit.project.path)
-        click.echo(f"{ws.display(unit.template.path)}: CodeUri {unit.code_uri!r} builds {project} once, "
+        _safe_echo(f"{ws.display(unit.template.path)}: CodeUri {unit.code_uri!r} builds {project} once, "
                    f"for {unit.built_as} (the architecture of {unit.functions[0].logical_id}, its first function)")
         for arch in unit.architectures:
             names = ", ".join(f"{f.logical_id} (line {f.line})" for f in unit.by_architecture[arch])
             marker = "" if arch == unit.built_as else "  <- would fail"
-            click.echo(f"  {arch:<7} {names}{marker}")
+            _safe_echo(f"  {arch:<7} {names}{marker}")
         failing = ", ".join(f.logical_id for f in unit.failing)
         if unit.ready_to_run:
             why = (f"PublishReadyToRun precompiles every assembly for linux-{_rid(unit.built_as)}, so {failing} "
@@ -112,29 +113,35 @@ def print_text(analysis: Analysis) -> None:
         else:
             why = (f"native libraries are published for linux-{_rid(unit.built_as)} only, so {failing} may fail "
                    "to load them")
-        click.echo(f"  {why}")
-        click.echo(deployers.hazard_line(unit, analysis))
+        _safe_echo(f"  {why}")
+        _safe_echo(deployers.hazard_line(unit, analysis))
     for warning in analysis.warnings:
         where = ws.display(warning.path) if warning.path else ""
         where = f"{where}:{warning.line}" if warning.line and where else where
-        click.echo(f"warning: {where}: {warning.message}" if where else f"warning: {warning.message}")
+        _safe_echo(f"warning: {where}: {warning.message}" if where else f"warning: {warning.message}")
     if analysis.image_functions:
-        click.echo(_image_line(analysis))
+        _safe_echo(_image_line(analysis))
     for note in deployers.notes(analysis):
-        click.echo(note)
+        _safe_echo(note)
     if analysis.errors:
         return
     if analysis.hazards:
         failing = sum(len(u.failing) for u in analysis.hazards)
-        click.echo(f"{len(analysis.hazards)} build unit{'s' if len(analysis.hazards) != 1 else ''} serve"
+        _safe_echo(f"{len(analysis.hazards)} build unit{'s' if len(analysis.hazards) != 1 else ''} serve"
                    f"{'' if len(analysis.hazards) != 1 else 's'} both architectures; {failing} function"
                    f"{'s' if failing != 1 else ''} would fail. Run `lambda-split migrate --dry-run "
                    f"{_shell_path(ws)}{_parameter_options(analysis)}{deployers.option(analysis)}` to preview the fix.")
     else:
         functions = sum(len(u.functions) for u in analysis.units)
-        click.echo(f"No hazard: {len(analysis.units)} build unit{'s' if len(analysis.units) != 1 else ''} "
+        _safe_echo(f"No hazard: {len(analysis.units)} build unit{'s' if len(analysis.units) != 1 else ''} "
                    f"({functions} function{'s' if functions != 1 else ''}) in {_definitions(analysis)}, "
                    "each built for one architecture.")
+
+
+def _safe_echo(text: str, err: bool = False) -> None:
+    """The text report quotes user text on every line (logical IDs, CodeUris, file names, warnings): written with
+    control characters escaped, never raw to the terminal."""
+    click.echo(printable_lines(text), err=err)
 
 
 def _definitions(analysis: Analysis) -> str:

@@ -16,7 +16,7 @@ import click
 
 from splitter.changes import changeset as change_set, journal, patch as patches
 from splitter.commands import deployers
-from splitter.errors import SplitterError
+from splitter.errors import SplitterError, printable_lines
 from splitter.graph.migration import load_migration, solution_root
 from splitter.plan.planner import plan
 from splitter.plan.result import Options, Plan
@@ -112,7 +112,7 @@ def _refuse_dirty(result: Plan) -> None:
 
 
 def _summary(result: Plan, applied: bool) -> None:
-    echo = lambda line="": click.echo(line, err=True)  # noqa: E731
+    echo = lambda line="": click.echo(printable_lines(line), err=True)  # noqa: E731  (user text: escaped)
     for target, projects in result.split:
         echo(f"Split {result.rel(target.project.path)}: it built functions of both architectures.")
         for fp in projects.values():

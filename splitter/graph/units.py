@@ -8,6 +8,7 @@ whose functions need two architectures is the hazard where its deployer builds o
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 from typing import ClassVar
@@ -15,7 +16,8 @@ from typing import ClassVar
 from splitter.discover import DEFAULTS_FILE, Workspace, read_defaults
 from splitter.errors import SplitterError
 from splitter.graph.deployer import Deployer, deciding
-from splitter.model.msbuild import Project, directory_build_props, load_project, project_files_in
+from splitter.model.msbuild import (DtdRefused, Project, directory_build_props, load_project,
+                                    project_files_in)
 from splitter.model.nodes import intrinsic
 from splitter.model.template import ARCHITECTURES, Function, Template, allowed_values
 
@@ -123,6 +125,8 @@ class ProjectCache:
             for props in reversed(directory_build_props(key.parent, self.stop)):
                 try:
                     inherited.update(load_project(props).properties)
+                except DtdRefused:
+                    raise       # refused as in a project file: its properties are never silently dropped
                 except SplitterError:
                     pass        # a broken props file is reported when a command edits it, not here
             self.projects[key] = load_project(key, inherited)
@@ -207,7 +211,8 @@ def resolve_code_uri(template: Template, code_uri: str) -> Path:
 def _new_unit(template: Template, function: Function, projects: ProjectCache) -> BuildUnit:
     target = resolve_code_uri(template, function.code_uri)
     line = code_uri_line(template, function)
-    if target.is_dir():
+    kind = _probe(target, template, function, line)
+    if kind == "folder":
         found = project_files_in(target)
         if len(found) > 1:
             names = ", ".join(p.name for p in found)
@@ -217,7 +222,7 @@ def _new_unit(template: Template, function: Function, projects: ProjectCache) ->
         if found:
             return BuildUnit(template, function.code_uri, target, "project", projects.get(found[0]))
         return BuildUnit(template, function.code_uri, target, "folder", None)
-    if target.is_file():
+    if kind == "file":
         if target.suffix.lower() in (".csproj", ".fsproj", ".vbproj"):
             return BuildUnit(template, function.code_uri, target, "project", projects.get(target))
         return BuildUnit(template, function.code_uri, target, "archive", None)
@@ -234,6 +239,26 @@ def missing_folder_error(unit: BuildUnit) -> SplitterError:
     return SplitterError(f"CodeUri {unit.code_uri!r} of {first.logical_id} names a missing folder ({unit.target})",
                          unit.template.path, code_uri_line(unit.template, first),
                          hint="fix the CodeUri or restore the project")
+
+
+def _probe(target: Path, template: Template, function: Function, line: int | None) -> str | None:
+    """"folder", "file" or None (nothing there) for the path a CodeUri names; a SplitterError when the system cannot
+    even look it up (a name longer than a file name may be, a path past PATH_MAX, a loop of links, no permission)."""
+    try:
+        if target.is_dir():
+            return "folder"
+        return "file" if target.is_file() else None
+    except OSError as error:
+        code_uri = function.code_uri
+        shown = repr(code_uri) if len(code_uri) <= 80 else f"{code_uri[:60]!r}... ({len(code_uri)} characters)"
+        if error.errno == errno.ENAMETOOLONG:
+            problem, hint = "is too long to be a path", "a file name has at most 255 bytes, a path 4,096"
+        elif error.errno == errno.ELOOP:
+            problem, hint = "goes through a loop of symbolic links", "fix the link or the CodeUri"
+        else:
+            problem, hint = f"cannot be looked up ({error.strerror or error})", "fix the CodeUri or its folder"
+        raise SplitterError(f"CodeUri {shown} of {function.logical_id} {problem}", template.path, line,
+                            hint=hint) from None
 
 
 ARCHIVE_SUFFIXES = (".zip", ".jar")

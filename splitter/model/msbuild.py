@@ -42,9 +42,14 @@ def parse_xml(source: TextFile) -> etree._Element:
     return root
 
 
+class DtdRefused(SplitterError):
+    """A file that declares a DTD or entities. Refused wherever it is read: a Directory.Build.props that is
+    otherwise broken is left for MSBuild to report, but one with a DTD is never half-read."""
+
+
 def _refuse_dtd(source: TextFile):
-    raise SplitterError("the file declares a DTD or entities, which MSBuild does not allow", source.path,
-                        hint="remove the <!DOCTYPE>/<!ENTITY> declarations")
+    raise DtdRefused("the file declares a DTD or entities, which MSBuild does not allow", source.path,
+                     hint="remove the <!DOCTYPE>/<!ENTITY> declarations")
 
 
 def local(tag) -> str:

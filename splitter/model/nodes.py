@@ -1,8 +1,9 @@
 """Position-keeping document trees for JSON and YAML templates: every value knows its exact source span.
 
 Edits splice text at these spans, so a template can be changed without re-serializing (and reformatting) it.
-JSON is parsed by tree-sitter-json (after `json.loads` has proved it valid and located any syntax error);
-YAML is composed by ruamel.yaml, whose nodes carry character offsets and keep CloudFormation short tags.
+This module holds the tree (`Node`) and the JSON reader: JSON is parsed by tree-sitter-json (after `json.loads` has
+proved it valid and located any syntax error). YAML is read by `splitter.model.yaml_events.parse_yaml`, which builds
+on this module (never the other way round).
 """
 
 from __future__ import annotations
@@ -14,11 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from splitter.errors import SplitterError
-
-# A bound on the values a YAML document expands to: aliases can make a tiny file expand exponentially. CloudFormation
-# caps a template at 1 MB, far below this; the bound is checked before expanding, so a bomb fails at once.
-MAX_NODES = 250_000
-
 
 @dataclass(eq=False)
 class Node:
@@ -161,134 +157,3 @@ def _json_node(ts, data: bytes, offsets: ByteOffsets, path, counter) -> Node:
         return Node("seq", items, start, end, line, column)
     raw = data[ts.start_byte:ts.end_byte].decode("utf-8", errors="surrogatepass")
     return Node("scalar", json.loads(raw), start, end, line, column, style='"' if ts.type == "string" else None)
-
-
-# -- YAML -----------------------------------------------------------------------------------------------------------
-
-def parse_yaml(text: str, path) -> Node:
-    from splitter.model.yaml_events import compose
-
-    fast = compose(text)        # libyaml: the usual template, 50x faster; None leaves anything unusual to ruamel
-    if fast is not None:
-        return fast
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-    yaml = YAML(typ="rt")
-    try:
-        root = yaml.compose(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = (exc.problem or exc.context or "syntax error").strip()
-        raise SplitterError(f"not valid YAML: {problem}", path, line, hint="fix the syntax") from None
-    except (YAMLError, RecursionError) as exc:
-        raise SplitterError(f"not valid YAML: {exc}", path) from None
-    if root is None:
-        raise SplitterError("the template is empty", path)
-    _check_expansion(root, path)
-    try:
-        return _yaml_node(root, text, path, set())
-    except RecursionError:
-        raise SplitterError("not valid YAML: nested too deeply", path) from None
-
-
-def _yaml_children(node) -> list:
-    from ruamel.yaml.nodes import MappingNode, SequenceNode
-
-    if isinstance(node, MappingNode):
-        return [part for pair in node.value for part in pair]
-    return list(node.value) if isinstance(node, SequenceNode) else []
-
-
-def _check_expansion(root, path) -> None:
-    """Refuse self-referring aliases and documents expanding past MAX_NODES, without expanding anything."""
-    sizes: dict[int, int] = {}
-    open_nodes: set[int] = set()            # the ancestors of the node being visited
-    stack = [(root, False)]
-    while stack:
-        node, finished = stack.pop()
-        key = id(node)
-        if finished:
-            open_nodes.discard(key)
-            sizes[key] = 1 + sum(sizes[id(child)] for child in _yaml_children(node))
-            if sizes[key] > MAX_NODES:
-                raise SplitterError("the YAML expands to too many values (an alias bomb?)", path,
-                                    node.start_mark.line + 1, hint="CloudFormation templates do not need YAML aliases")
-            continue
-        if key in sizes:
-            continue
-        if key in open_nodes:
-            raise SplitterError("a YAML alias refers to itself", path, node.start_mark.line + 1,
-                                hint="CloudFormation templates cannot be recursive")
-        open_nodes.add(key)
-        stack.append((node, True))
-        stack.extend((child, False) for child in _yaml_children(node) if id(child) not in sizes)
-
-
-def _yaml_node(node, text: str, path, anchored: set[int]) -> Node:
-    from ruamel.yaml.nodes import MappingNode, SequenceNode
-
-    tag = node.tag if isinstance(node.tag, str) else getattr(node.tag, "value", None)
-    short = tag if tag and tag.startswith("!") and not tag.startswith("!!") else None
-    start, end = node.start_mark.index, node.end_mark.index
-    line, column = node.start_mark.line + 1, node.start_mark.column
-    flow = bool(getattr(node, "flow_style", False))
-    anchor = getattr(node, "anchor", None)
-    anchor = anchor if isinstance(anchor, str) else getattr(anchor, "value", None)
-    alias = anchor is not None and id(node) in anchored
-    if anchor is not None:
-        anchored.add(id(node))
-    if isinstance(node, MappingNode):
-        values: dict[str, Node] = {}
-        keys: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            key = _yaml_node(key_node, text, path, anchored)
-            name = str(key.value)
-            if name in values:
-                raise SplitterError(f"duplicate key {name!r}", path, key.line,
-                                    hint="CloudFormation rejects duplicate keys; keep one")
-            keys[name] = key
-            values[name] = _yaml_node(value_node, text, path, anchored)
-        end = _block_end(end, flow, [*keys.values(), *values.values()])
-        return Node("map", values, start, end, line, column, short, keys, flow, anchor=anchor, alias=alias)
-    if isinstance(node, SequenceNode):
-        items = [_yaml_node(child, text, path, anchored) for child in node.value]
-        end = _block_end(end, flow, items)
-        return Node("seq", items, start, end, line, column, short, flow=flow, anchor=anchor, alias=alias)
-    style = node.style if node.style in ("'", '"', "|", ">") else None
-    if style in ("|", ">"):
-        # The composer ends a block scalar after its line break (and any blank lines); the value ends before them.
-        while end > start and text[end - 1] in " \t\r\n":
-            end -= 1
-    # ruamel marks each fold of a folded scalar with "\a" in the value; YAML text cannot hold that character.
-    value = node.value.replace("\a", "") if style == ">" else node.value
-    return Node("scalar", _yaml_scalar(value, tag, style), start, end, line, column, short, style=style,
-                anchor=anchor, alias=alias)
-
-
-def _block_end(end: int, flow: bool, children: list[Node]) -> int:
-    """A block collection ends with its last value: the composer's end also covers trailing comments and indent."""
-    if flow or not children:
-        return end
-    return max(child.end for child in children)
-
-
-def _yaml_scalar(value: str, tag: str | None, style: str | None) -> Any:
-    if style is not None or tag is None:
-        return value
-    if tag.endswith(":int"):
-        try:
-            return int(value.replace("_", ""), 0)
-        except ValueError:
-            return value
-    if tag.endswith(":float"):
-        try:
-            return float(value)
-        except ValueError:
-            return value
-    if tag.endswith(":bool"):
-        return value.lower() in ("true", "yes", "on", "y")
-    if tag.endswith(":null"):
-        return None
-    return value

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from splitter.errors import SplitterError
-from splitter.model.nodes import Node, intrinsic, parse_json, parse_yaml
+from splitter.model.nodes import Node, intrinsic, parse_json
+from splitter.model.yaml_events import parse_yaml
 from splitter.model.textfile import TextFile, read_text
 
 ARCHITECTURES = ("x86_64", "arm64")

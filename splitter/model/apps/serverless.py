@@ -12,7 +12,8 @@ from pathlib import Path
 from splitter.model.literals import scalar_text
 from splitter.errors import SplitterError
 from splitter.model.apps.common import ARCHITECTURES, AppDocument, AppFunction, Piece, TracedString, Undecided, concat
-from splitter.model.nodes import Node, parse_yaml
+from splitter.model.nodes import Node
+from splitter.model.yaml_events import parse_yaml
 from splitter.model.textfile import read_text
 
 SOURCE_KIND = "serverless"
