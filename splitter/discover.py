@@ -97,7 +97,7 @@ def template_in_folder(folder: Path, stale: list[tuple[Path, str]] | None = None
     if defaults.is_file():
         named = read_defaults(defaults).get("template")
         if isinstance(named, str) and named.strip():
-            candidate = (folder / _native_path(named.strip())).resolve()
+            candidate = (folder / native_path(named.strip())).resolve()
             if candidate.is_file():
                 return candidate
             if stale is not None:
@@ -108,7 +108,7 @@ def template_in_folder(folder: Path, stale: list[tuple[Path, str]] | None = None
     return None
 
 
-def _native_path(value: str) -> Path:
+def native_path(value: str) -> Path:
     """A path written on Windows (`..\\serverless.template`) as this OS reads it."""
     return Path(*PureWindowsPath(value).parts) if "\\" in value else Path(value)
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path, PureWindowsPath
 
-from splitter.discover import DEFAULTS_FILE, read_defaults
+from splitter.discover import DEFAULTS_FILE, native_path, read_defaults
 from splitter.errors import SplitterError
 from splitter.graph.deployer import ANNOTATIONS, CDK, DOTNET_LAMBDA, MODES, SAM, SERVERLESS, Deployer, deciding
 from splitter.graph.units import Analysis, BuildUnit
@@ -212,8 +212,3 @@ def generator_template(project: Project) -> Path | None:
         if isinstance(named, str) and named.strip():
             return project.folder / native_path(named.strip())
     return project.folder / "serverless.template"
-
-
-def native_path(value: str) -> Path:
-    """A path written on Windows (`..\\serverless.template`) as this OS reads it."""
-    return Path(*PureWindowsPath(value).parts) if "\\" in value else Path(value)

@@ -9,6 +9,7 @@ import json
 import re
 from pathlib import Path
 
+from splitter.discover import native_path
 from splitter.plan.annotations.classes import PACKAGE, Layout
 from splitter.plan.annotations.template import TemplateSplit
 from splitter.plan import library
@@ -138,8 +139,7 @@ def _parameters_for(assignments: str, declared: list[str]) -> str:
 def _names_template(target: SplitTarget, data: dict, template: Template) -> bool:
     named = data.get("template") if isinstance(data.get("template"), str) and data.get("template").strip() \
         else "serverless.template"
-    from splitter.discover import _native_path
-    return (target.project.folder / _native_path(named.strip())).resolve() == template.path.resolve()
+    return (target.project.folder / native_path(named.strip())).resolve() == template.path.resolve()
 
 
 def _report_deployment(target: SplitTarget, projects: dict[str, FunctionProject], split: TemplateSplit,
