@@ -22,7 +22,7 @@ A template no building deployer names is assumed deployed by Amazon.Lambda.Tools
 from __future__ import annotations
 
 import sys
-from pathlib import Path, PureWindowsPath
+from pathlib import Path
 
 from splitter.discover import DEFAULTS_FILE, native_path, read_defaults
 from splitter.errors import SplitterError
