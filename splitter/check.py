@@ -7,8 +7,9 @@ JSON schema `lambda-split/check/v1` (stable; fields are only ever added):
               "functions": {"x86_64": [logical id], "arm64": [...]}, "built_as", "failing": [logical id],
               "ready_to_run": bool, "hazard": bool, "source": "sam"|"cdk-python"|"cdk-csharp"|"serverless",
               and for app units "bundling": command|null, "build_architecture": arch|null}],
-   "image_functions": [{"template", "logical_id", "architecture"}],
-   "warnings": [{"code", "message", "path", "line"}],
+   "image_functions": [{"template", "logical_id", "line", "architecture"}],
+   "s3_functions": [{"template", "logical_id", "line", "architecture", "location": "s3://bucket/key"}],
+   "warnings": [{"code", "rule_id": "LS1nn", "message", "path", "line"}],
    "errors": [{"path", "line", "message", "hint"}]}
 Warning codes: "codeuri-spelling" (two CodeUri strings, one project), "runtime-identifier" (the csproj pins the
 other CPU), "shared-artifact" (a prebuilt folder or zip deployed to both), "ref-architecture" (a Ref the AWS
@@ -17,6 +18,8 @@ bin/.../publish or a .zip, absent until built), and for CDK apps and serverless.
 whose values lambda-split cannot follow: named with file and line, and left alone), "bundling-runtime" (a bundling
 command fixes the other CPU's runtime), "cdk-app" (a cdk.json whose program lambda-split cannot read).
 Image functions' "architecture" is null when unknown.
+Hazard units carry "rule_id": "LS001" (null for the others). Codes: splitter/diagnostics.py, `check --explain`.
+`--format github` prints GitHub workflow commands, `--format sarif` a SARIF 2.1.0 log (splitter/diagnostics.py).
 Paths are relative to "root" (the folder checked). Exit codes: 0 no hazard, 1 hazard, 2 bad input.
 """
 
@@ -26,22 +29,26 @@ import json
 
 import click
 
-from splitter import apps
+from splitter import apps, diagnostics, listings
 from splitter.analysis import Analysis, BuildUnit, analyze
 from splitter.discover import discover
 
 SCHEMA = "lambda-split/check/v1"
 
 
-def run(path: str, parameters: dict[str, str], output_format: str) -> int:
+def run(path: str, parameters: dict[str, str], output_format: str, *, color: bool = False,
+        quiet: bool = False) -> int:
     workspace = discover(path)
     analysis = analyze(workspace, parameters)
-    if output_format == "json":
-        click.echo(json.dumps(to_json(analysis), indent=2))
+    if output_format in ("json", "github", "sarif"):
+        if output_format == "json":
+            click.echo(json.dumps(to_json(analysis), indent=2))
+        else:
+            diagnostics.emit(diagnostics.from_analysis(analysis), output_format, click.echo)
         for error in analysis.errors:
             click.echo(f"lambda-split: error: {error}", err=True)
     else:
-        print_text(analysis)
+        print_text(analysis, color=color, quiet=quiet)
     if analysis.errors:
         return 2
     return 1 if analysis.hazards else 0
@@ -56,11 +63,16 @@ def to_json(analysis: Analysis) -> dict:
         "apps": [apps.app_json(document, ws) for document in analysis.apps],
         "hazard": bool(analysis.hazards),
         "units": [_unit_json(unit, analysis) for unit in analysis.units],
-        "image_functions": [{"template": ws.relative(f.template_path), "logical_id": f.logical_id,
-                             "architecture": f.architecture} for f in analysis.image_functions],
-        "warnings": [w.to_json(ws) for w in analysis.warnings],
+        "image_functions": listings.image_json(analysis),
+        "s3_functions": listings.s3_json(analysis),
+        "warnings": [_warning_json(w, ws) for w in analysis.warnings],
         "errors": [dict(e.to_json(), path=ws.relative(e.path) if e.path else None) for e in analysis.errors],
     }
+
+
+def _warning_json(warning, workspace) -> dict:
+    rule = diagnostics.lookup(warning.code)
+    return dict(warning.to_json(workspace), rule_id=rule.code if rule else None)
 
 
 def _unit_json(unit: BuildUnit, analysis: Analysis) -> dict:
@@ -76,14 +88,19 @@ def _unit_json(unit: BuildUnit, analysis: Analysis) -> dict:
         "ready_to_run": unit.ready_to_run,
         "hazard": unit.is_hazard,
         "source": unit.source,
+        "rule_id": "LS001" if unit.is_hazard else None,
         **(apps.unit_json(unit) if unit.source != "sam" else {}),
     }
 
 
-def print_text(analysis: Analysis) -> None:
+def print_text(analysis: Analysis, color: bool = False, quiet: bool = False) -> None:
+    """Diagnostics first (`path:line:col: severity[code]: message`), then the human summary (not with --quiet)."""
     ws = analysis.workspace
     for error in analysis.errors:
         click.echo(f"lambda-split: error: {error}", err=True)
+    diagnostics.emit(diagnostics.from_analysis(analysis), "text", click.echo, color=color)
+    if quiet:
+        return
     for unit in analysis.hazards:
         if unit.source != "sam":
             click.echo("\n".join(apps.hazard_lines(unit, ws)))
@@ -92,7 +109,8 @@ def print_text(analysis: Analysis) -> None:
         click.echo(f"{ws.display(unit.template.path)}: CodeUri {unit.code_uri!r} builds {project} once, "
                    f"for {unit.built_as} (the architecture of {unit.functions[0].logical_id}, its first function)")
         for arch in unit.architectures:
-            names = ", ".join(f"{f.logical_id} (line {f.line})" for f in unit.by_architecture[arch])
+            names = ", ".join(f"{f.logical_id} ({ws.display(f.template_path)}:{f.line})"
+                              for f in unit.by_architecture[arch])
             marker = "" if arch == unit.built_as else "  <- would fail"
             click.echo(f"  {arch:<7} {names}{marker}")
         failing = ", ".join(f.logical_id for f in unit.failing)
@@ -103,12 +121,8 @@ def print_text(analysis: Analysis) -> None:
             why = (f"native libraries are published for linux-{_rid(unit.built_as)} only, so {failing} may fail "
                    "to load them")
         click.echo(f"  {why}")
-    for warning in analysis.warnings:
-        where = ws.display(warning.path) if warning.path else ""
-        where = f"{where}:{warning.line}" if warning.line and where else where
-        click.echo(f"warning: {where}: {warning.message}" if where else f"warning: {warning.message}")
-    if analysis.image_functions:
-        click.echo(_image_line(analysis))
+    for line in listings.text_lines(analysis):
+        click.echo(line)
     if analysis.errors:
         return
     if analysis.hazards:
@@ -129,13 +143,6 @@ def _definitions(analysis: Analysis) -> str:
     shown = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in counts if n or (word == "template" and
                                                                                not analysis.apps)]
     return " and ".join(shown)
-
-
-def _image_line(analysis: Analysis, shown: int = 10) -> str:
-    names = [f.logical_id for f in analysis.image_functions]
-    listed = ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
-    return (f"{len(names)} Image function{'s' if len(names) != 1 else ''} (container images, not zip builds; never a "
-            f"hazard): {listed}")
 
 
 def _rid(architecture: str) -> str:
