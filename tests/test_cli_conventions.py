@@ -159,7 +159,8 @@ def test_every_warning_code_has_a_stable_ls_code_and_an_explanation():
         rule = diagnostics.lookup(name)
         assert rule is not None and re.fullmatch(r"LS\d{3}", rule.code), name
     assert diagnostics.lookup("mixed-build-unit").code == "LS001"
-    assert len({r.code for r in diagnostics.RULES}) == len({r.name for r in diagnostics.RULES}) == len(diagnostics.RULES)
+    rules = diagnostics.RULES
+    assert len({r.code for r in rules}) == len({r.name for r in rules}) == len(rules)
 
 
 @pytest.mark.parametrize("key", ["LS001", "ls001", "mixed-build-unit"])
