@@ -202,7 +202,8 @@ def test_bundling_runtime_that_contradicts_a_function_alone_is_a_warning(tmp_pat
 ''')
     code, out, _ = run_cli(["check", tmp_path])
     assert code == 0
-    assert re.search(r"warning: .*app\.py:9: Arm runs on arm64, but its bundling command builds for x86_64", out)
+    assert re.search(r"app\.py:9:1: warning\[LS107\]: Arm runs on arm64, but its bundling command builds for "
+                     r"x86_64", out)
 
 
 def test_dotnet_function_builds_per_function_so_sharing_a_project_is_no_hazard(tmp_path):
@@ -492,10 +493,10 @@ namespace Infra
 ''')
     code, out, _ = run_cli(["check", tmp_path])
     assert code == 0
-    assert re.search(r"Stack\.cs:13: cannot decide function `name`: it is built in a foreach statement \(line 11\)",
-                     out), out
-    assert re.search(r"Stack\.cs:20: cannot decide function Made: its Architecture is `arch`, a parameter of Make",
-                     out), out
+    assert re.search(r"Stack\.cs:13:1: warning\[LS106\]: cannot decide function `name`: it is built in a "
+                     r"foreach statement \(line 11\)", out), out
+    assert re.search(r"Stack\.cs:20:1: warning\[LS106\]: cannot decide function Made: its Architecture is `arch`, "
+                     r"a parameter of Make", out), out
 
 
 # -- discovery --------------------------------------------------------------------------------------------------------

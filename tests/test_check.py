@@ -101,7 +101,7 @@ def test_mixed_project_json_reports_the_unit(tmp_path, make_tree):
                     "project": "src/A/A.csproj", "functions": {"x86_64": ["First", "Second"],
                                                                "arm64": ["Third", "Fourth"]},
                     "built_as": "x86_64", "failing": ["Third", "Fourth"], "ready_to_run": True, "hazard": True,
-                    "source": "sam"}
+                    "source": "sam", "rule_id": "LS001"}
 
 
 def test_the_unit_is_built_for_its_first_function_in_template_order(tmp_path, make_tree):
@@ -257,7 +257,8 @@ def test_codeuri_spelled_two_ways_for_one_project_is_a_warning(tmp_path, make_tr
     assert warning["code"] == "codeuri-spelling" and "'./src/A'" in warning["message"]
     assert "'src/A/'" in warning["message"] and warning["path"] == "serverless.template"
     code, out, _ = check(tmp_path)
-    assert any(line.startswith("warning: ") and "src/A/" in line for line in out.splitlines())
+    assert any(re.search(r"serverless\.template:\d+:1: warning\[LS102\]: ", line) and "src/A/" in line
+               for line in out.splitlines())
 
 
 def test_runtime_identifier_contradicting_the_functions_is_a_warning(tmp_path, make_tree):
@@ -501,12 +502,12 @@ def test_json_schema_is_stable(tmp_path, make_tree):
     code, report, err = check_json(tmp_path)
     assert code == 1 and err == ""
     assert set(report) == {"schema", "root", "templates", "apps", "hazard", "units", "image_functions", "warnings",
-                           "errors"}
+                           "errors", "s3_functions"}
     assert report["schema"] == "lambda-split/check/v1"
     assert set(report["units"][0]) == {"template", "code_uri", "kind", "project", "functions", "built_as", "failing",
                                        "ready_to_run", "hazard", "source", "deployer", "deployer_evidence",
-                                       "deployers"}
-    assert set(report["image_functions"][0]) == {"template", "logical_id", "architecture"}
+                                       "deployers", "rule_id"}
+    assert set(report["image_functions"][0]) == {"template", "logical_id", "line", "architecture"}
 
 
 def test_every_warning_code_is_documented_in_the_schema(tmp_path, make_tree):

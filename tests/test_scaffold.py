@@ -370,11 +370,12 @@ def test_runtime_sets_target_framework_and_template_runtime(tmp_path, runtime, f
     assert {r["Properties"]["Runtime"] for _, _, r in functions_of(root)} == {runtime}
 
 
-def test_dotnet6_is_accepted_with_a_deprecation_warning(tmp_path):
+def test_dotnet6_is_refused_in_one_line(tmp_path):
     result = new(tmp_path, "Acme", "Get:arm64", options=("--runtime", "dotnet6"))
-    assert result.code == 0
-    assert "warning: dotnet6 is deprecated" in result.err
-    assert "<TargetFramework>net6.0</TargetFramework>" in (tmp_path / "Acme/src/Acme/Acme.csproj").read_text()
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and result.err.startswith("lambda-split: error: ")
+    assert "'dotnet6' is not one of 'dotnet8', 'dotnet10'" in result.err
+    assert not (tmp_path / "Acme").exists()
 
 
 def test_runtime_warning_starts_on_the_deprecation_day():
@@ -526,7 +527,7 @@ BAD_REQUESTS = [
     (["new", "Acme-Orders", "--function", "Get:arm64"], "is not a C# identifier"),
     (["new", "Acme.ILambdaContext", "--function", "Get:arm64"], "clashes with a name the generated code uses"),
     (["new", "CON", "--function", "Get:arm64"], "reserved device name on Windows"),
-    (["new", "Acme", "--function", "Get:arm64", "--runtime", "dotnet7"], "unknown runtime 'dotnet7'"),
+    (["new", "Acme", "--function", "Get:arm64", "--runtime", "dotnet7"], "'dotnet7' is not one of 'dotnet8', 'dotnet10'"),
 ]
 
 

@@ -106,7 +106,7 @@ def test_fixture_check_names_the_hazard_and_the_function_it_cannot_decide():
     assert "the artifact 'src/Inventory/bin/Release/net8.0/inventory.zip' is one build of" in out
     assert re.search(r"x86_64\s+restock \(.*serverless\.yml:26\)", out)
     assert re.search(r"arm64\s+stockLevel \(.*serverless\.yml:21\), audit \(.*serverless\.yml:34\)", out)
-    assert re.search(r"warning: .*serverless\.yml:42: cannot decide function report: its architecture uses "
+    assert re.search(r"serverless\.yml:42:1: warning\[LS106\]: cannot decide function report: its architecture uses "
                      r"\$\{opt:report-arch, 'x86_64'\}, which is known only when `serverless` runs", out)
     assert "health" not in out
 

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import random
+import re
 import shutil
 import struct
 import subprocess
@@ -118,8 +119,13 @@ def verify(capsys):
         with pytest.raises(SystemExit) as done:
             main(["verify", *map(str, args)])
         captured = capsys.readouterr()
-        return done.value.code, captured.out.splitlines(), captured.err
+        return done.value.code, [MISMATCH_PREFIX.sub("", line) for line in captured.out.splitlines()], captured.err
     return run
+
+
+# A mismatch is printed as `template:line:col: error[LS201]: FILE: ...`; these tests read the message after it
+# (tests/test_cli_conventions.py tests the prefix).
+MISMATCH_PREFIX = re.compile(r"^[^:]+:\d+:\d+: error\[LS201\]: ")
 
 
 def verify_json(verify, *args) -> tuple[int, dict]:
@@ -500,7 +506,7 @@ def test_path_mode_reports_a_missing_package_and_fails_only_with_strict(tmp_path
     root = write_template(tmp_path / "app", [("ArmFn", "arm64", "src/Function")])
     write_project(root / "src" / "Function")
     code, lines, _ = verify(root)
-    assert code == 0 and "no package for ArmFn" in lines[0] and lines[0].startswith("warning: ")
+    assert code == 0 and re.match(r"\S+:\d+:1: warning\[LS202\]: no package for ArmFn", lines[0]), lines[0]
     code, report = verify_json(verify, root, "--strict")
     assert code == 1 and report["ok"] is False
     assert report["missing"][0]["functions"] == {"arm64": ["ArmFn"]}

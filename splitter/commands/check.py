@@ -8,10 +8,11 @@ JSON schema `lambda-split/check/v1` (stable; fields are only ever added):
               "ready_to_run": bool, "hazard": bool, "source": "sam"|"cdk-python"|"cdk-csharp"|"serverless",
               "deployer": "dotnet-lambda"|"sam"|"cdk"|"serverless", "deployer_evidence": text (the file and what it
               says, or why it is assumed), "deployers": [{"deployer", "evidence"}] (every deployer naming the
-              template, "annotations" included), and for app units "bundling": command|null,
+              template, "annotations" included), "rule_id": "LS001"|null, and for app units "bundling": command|null,
               "build_architecture": arch|null}],
-   "image_functions": [{"template", "logical_id", "architecture"}],
-   "warnings": [{"code", "message", "path", "line"}],
+   "image_functions": [{"template", "logical_id", "line", "architecture"}],
+   "s3_functions": [{"template", "logical_id", "line", "architecture", "location": "s3://bucket/key"}],
+   "warnings": [{"code", "rule_id": "LS1nn", "message", "path", "line"}],
    "errors": [{"path", "line", "message", "hint"}]}
 Warning codes: "codeuri-spelling" (two CodeUri strings, one project), "runtime-identifier" (the csproj pins the
 other CPU), "shared-artifact" (a prebuilt folder or zip deployed to both), "ref-architecture" (a Ref the AWS
@@ -23,6 +24,8 @@ command fixes the other CPU's runtime), "cdk-app" (a cdk.json whose program lamb
 A unit is a hazard only where its deployer builds it once for every architecture (never SAM CLI: "failing" is then
 empty); a template no defaults file or samconfig names is assumed deployed by Amazon.Lambda.Tools.
 Image functions' "architecture" is null when unknown.
+Hazard units carry "rule_id": "LS001" (null for the others). Codes: splitter/commands/diagnostics.py, `check --explain`.
+`--format github` prints GitHub workflow commands, `--format sarif` a SARIF 2.1.0 log (splitter/commands/diagnostics.py).
 Paths are relative to "root" (the folder checked). Exit codes: 0 no hazard, 1 hazard, 2 bad input.
 """
 
@@ -32,8 +35,9 @@ import json
 
 import click
 
+from splitter.commands import diagnostics, listings
 from splitter.commands import deployers
-from splitter.graph import apps
+from splitter.commands import units as app_units
 from splitter.graph.units import Analysis, BuildUnit
 from splitter.graph.analyze import analyze
 from splitter.discover import discover
@@ -42,15 +46,19 @@ from splitter.errors import printable_lines
 SCHEMA = "lambda-split/check/v1"
 
 
-def run(path: str, parameters: dict[str, str], output_format: str, deployer: str = "auto") -> int:
+def run(path: str, parameters: dict[str, str], output_format: str, *, color: bool = False,
+        quiet: bool = False, deployer: str = "auto") -> int:
     workspace = discover(path)
     analysis = analyze(workspace, parameters, deployer=deployer)
-    if output_format == "json":
-        click.echo(json.dumps(to_json(analysis), indent=2))
+    if output_format in ("json", "github", "sarif"):
+        if output_format == "json":
+            click.echo(json.dumps(to_json(analysis), indent=2))
+        else:
+            diagnostics.emit(diagnostics.from_analysis(analysis), output_format, click.echo)
         for error in analysis.errors:
             click.echo(f"lambda-split: error: {error}", err=True)
     else:
-        print_text(analysis)
+        print_text(analysis, color=color, quiet=quiet)
     if analysis.errors:
         return 2
     return 1 if analysis.hazards else 0
@@ -62,14 +70,19 @@ def to_json(analysis: Analysis) -> dict:
         "schema": SCHEMA,
         "root": str(ws.root),
         "templates": [ws.relative(t.path) for t in analysis.templates],
-        "apps": [apps.app_json(document, ws) for document in analysis.apps],
+        "apps": [app_units.app_json(document, ws) for document in analysis.apps],
         "hazard": bool(analysis.hazards),
         "units": [_unit_json(unit, analysis) for unit in analysis.units],
-        "image_functions": [{"template": ws.relative(f.template_path), "logical_id": f.logical_id,
-                             "architecture": f.architecture} for f in analysis.image_functions],
-        "warnings": [w.to_json(ws) for w in analysis.warnings],
+        "image_functions": listings.image_json(analysis),
+        "s3_functions": listings.s3_json(analysis),
+        "warnings": [_warning_json(w, ws) for w in analysis.warnings],
         "errors": [dict(e.to_json(), path=ws.relative(e.path) if e.path else None) for e in analysis.errors],
     }
+
+
+def _warning_json(warning, workspace) -> dict:
+    rule = diagnostics.lookup(warning.code)
+    return dict(warning.to_json(workspace), rule_id=rule.code if rule else None)
 
 
 def _unit_json(unit: BuildUnit, analysis: Analysis) -> dict:
@@ -86,24 +99,30 @@ def _unit_json(unit: BuildUnit, analysis: Analysis) -> dict:
         "hazard": unit.is_hazard,
         "source": unit.source,
         **deployers.unit_json(unit, analysis),
-        **(apps.unit_json(unit) if unit.source != "sam" else {}),
+        "rule_id": "LS001" if unit.is_hazard else None,
+        **(app_units.unit_json(unit) if unit.source != "sam" else {}),
     }
 
 
-def print_text(analysis: Analysis) -> None:
+def print_text(analysis: Analysis, color: bool = False, quiet: bool = False) -> None:
+    """Diagnostics first (`path:line:col: severity[code]: message`), then the human summary (not with --quiet)."""
     ws = analysis.workspace
     for error in analysis.errors:
         _safe_echo(f"lambda-split: error: {error}", err=True)
+    diagnostics.emit(diagnostics.from_analysis(analysis), "text", click.echo, color=color)
+    if quiet:
+        return
     for unit in analysis.hazards:
         if unit.source != "sam":
-            _safe_echo("\n".join(apps.hazard_lines(unit, ws)))
+            _safe_echo("\n".join(app_units.hazard_lines(unit, ws)))
             _safe_echo(deployers.hazard_line(unit, analysis))
             continue
         project = ws.display(unit.project.path)
         _safe_echo(f"{ws.display(unit.template.path)}: CodeUri {unit.code_uri!r} builds {project} once, "
                    f"for {unit.built_as} (the architecture of {unit.functions[0].logical_id}, its first function)")
         for arch in unit.architectures:
-            names = ", ".join(f"{f.logical_id} (line {f.line})" for f in unit.by_architecture[arch])
+            names = ", ".join(f"{f.logical_id} ({ws.display(f.template_path)}:{f.line})"
+                              for f in unit.by_architecture[arch])
             marker = "" if arch == unit.built_as else "  <- would fail"
             _safe_echo(f"  {arch:<7} {names}{marker}")
         failing = ", ".join(f.logical_id for f in unit.failing)
@@ -115,12 +134,8 @@ def print_text(analysis: Analysis) -> None:
                    "to load them")
         _safe_echo(f"  {why}")
         _safe_echo(deployers.hazard_line(unit, analysis))
-    for warning in analysis.warnings:
-        where = ws.display(warning.path) if warning.path else ""
-        where = f"{where}:{warning.line}" if warning.line and where else where
-        _safe_echo(f"warning: {where}: {warning.message}" if where else f"warning: {warning.message}")
-    if analysis.image_functions:
-        _safe_echo(_image_line(analysis))
+    for line in listings.text_lines(analysis):
+        _safe_echo(line)
     for note in deployers.notes(analysis):
         _safe_echo(note)
     if analysis.errors:
@@ -149,13 +164,6 @@ def _definitions(analysis: Analysis) -> str:
     shown = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in counts if n or (word == "template" and
                                                                                not analysis.apps)]
     return " and ".join(shown)
-
-
-def _image_line(analysis: Analysis, shown: int = 10) -> str:
-    names = [f.logical_id for f in analysis.image_functions]
-    listed = ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
-    return (f"{len(names)} Image function{'s' if len(names) != 1 else ''} (container images, not zip builds; never a "
-            f"hazard): {listed}")
 
 
 def _rid(architecture: str) -> str:

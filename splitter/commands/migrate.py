@@ -56,6 +56,9 @@ def run(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | Non
         return 0
     if not allow_dirty:
         _refuse_dirty(result)
+    if not _in_git(result.root):
+        click.echo(f"lambda-split: warning: {result.root} is not in a git repository: the only undo is "
+                   "lambda-split's own journal (`migrate --rollback` while a migration is interrupted)", err=True)
     journal.apply(result.changes)
     _summary(result, applied=True)
     return 0
@@ -84,11 +87,21 @@ def _journal(path: str, action: str) -> int:
     root = solution_root(Path(path).resolve())
     done = journal.resume(root) if action == "resume" else journal.rollback(root)
     if not done:
-        click.echo(f"Nothing to {action}: no interrupted migration under {root}.", err=True)
+        click.echo(f"Nothing to {'roll back' if action == 'rollback' else action}: no interrupted migration under "
+                   f"{root}.", err=True)
         return 0
     click.echo(f"{'Finished' if action == 'resume' else 'Rolled back'} the interrupted migration in {root}.",
                err=True)
     return 0
+
+
+def _in_git(root: Path) -> bool:
+    try:
+        probe = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+                               capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0 and probe.stdout.strip() == "true"
 
 
 def _refuse_dirty(result: Plan) -> None:

@@ -109,16 +109,21 @@ class Report:
 
 
 def run(paths: tuple[str, ...], *, arch: str | None, configuration: str, strict: bool,
-        parameters: dict[str, str], output_format: str, deployer: str = "auto") -> int:
+        parameters: dict[str, str], output_format: str, color: bool = False, quiet: bool = False,
+        deployer: str = "auto") -> int:
     report = artifact_report(paths, arch) if arch else path_report(paths, configuration, parameters, deployer)
     inspect_all(report)
     code = exit_code(report, strict)
-    if output_format == "json":
-        click.echo(json.dumps(to_json(report, ok=code == EXIT_OK), indent=2))
+    if output_format in ("json", "github", "sarif"):
+        if output_format == "json":
+            click.echo(json.dumps(to_json(report, ok=code == EXIT_OK), indent=2))
+        else:
+            from splitter.commands import diagnostics
+            diagnostics.emit(to_diagnostics(report, strict), output_format, click.echo)
         for error in report.errors:
             click.echo(f"lambda-split: error: {error}", err=True)
     else:
-        print_text(report, strict)
+        print_text(report, strict, color=color, quiet=quiet)
     return code
 
 
@@ -280,14 +285,36 @@ def likely_cause(binary: Binary, architecture: str, unit: BuildUnit | None) -> s
 
 # -- output ------------------------------------------------------------------------------------------------------
 
-def print_text(report: Report, strict: bool) -> None:
+def print_text(report: Report, strict: bool, color: bool = False, quiet: bool = False) -> None:
+    from splitter.commands import diagnostics
     for error in report.errors:
         click.echo(f"lambda-split: error: {error}", err=True)
+    diagnostics.emit(to_diagnostics(report, strict), "text", click.echo, color=color)
+    if not quiet:
+        click.echo(summary(report))
+
+
+def to_diagnostics(report: Report, strict: bool) -> list:
+    """LS201 per mismatch, LS202 per missing package: at the template line of the function that runs it (PATH
+    mode), else at the package (ARTIFACT mode)."""
+    from splitter.commands import diagnostics
+    anchor = report.targets[0].location if report.targets else Path.cwd()
+    top = diagnostics.repository_top(anchor if anchor.is_dir() else anchor.parent)
+    found = []
     for mismatch in report.mismatches:
-        click.echo(mismatch_line(mismatch))
+        unit = mismatch.target.unit
+        if unit is not None:
+            function = next((f for f in unit.functions if f.architecture == mismatch.architecture), unit.functions[0])
+            where = (function.template_path, function.line)
+        else:
+            where = (mismatch.target.location, 1)
+        found.append(diagnostics.make("LS201", mismatch_line(mismatch), *where, None, report.display, top))
     for missing in report.missing:
-        click.echo(missing_line(missing, report, strict))
-    click.echo(summary(report))
+        function = missing.unit.functions[0]
+        found.append(diagnostics.make("LS202", missing_message(missing, report), function.template_path,
+                                      function.line, None, report.display, top,
+                                      severity="error" if strict else "warning"))
+    return found
 
 
 def mismatch_line(mismatch: Mismatch) -> str:
@@ -301,14 +328,13 @@ def mismatch_line(mismatch: Mismatch) -> str:
             f"likely cause: {mismatch.cause}")
 
 
-def missing_line(missing: Missing, report: Report, strict: bool) -> str:
+def missing_message(missing: Missing, report: Report) -> str:
     unit = missing.unit
     names = ", ".join(f.logical_id for f in unit.functions)
     folders = " or ".join(dict.fromkeys(report.display(path.parent) for path in missing.looked_for))
     packages = " or ".join(dict.fromkeys(path.name + ("/" if path.suffix != ".zip" else "")
                                          for path in missing.looked_for))
-    label = "error" if strict else "warning"
-    return (f"{label}: {report.display(unit.template.path)}: no package for {names} (CodeUri {unit.code_uri!r}): "
+    return (f"no package for {names} (CodeUri {unit.code_uri!r}): "
             f"no {packages} in {folders}; build it with `dotnet lambda package` (not checked)")
 
 

@@ -18,7 +18,7 @@ from splitter.changes.changeset import ChangeSet, Create, status_word
 from splitter.errors import SplitterError
 from splitter.render import render
 
-RUNTIMES = {"dotnet8": "net8.0", "dotnet10": "net10.0", "dotnet6": "net6.0"}
+RUNTIMES = {"dotnet8": "net8.0", "dotnet10": "net10.0"}
 # The day Lambda deprecates each runtime (cfn-lint warns from then on, and errors once creation is disabled).
 DEPRECATED_ON = {"dotnet6": date(2024, 12, 20), "dotnet8": date(2026, 11, 10)}
 # Lambda architecture -> suffix of the project that builds its functions, and the RID it is published for.
