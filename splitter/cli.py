@@ -147,7 +147,7 @@ def migrate(path: str, dry_run: bool, x64_name: str | None, arm64_name: str | No
 def new(name: str, functions: tuple[str, ...], runtime: str, template_format: str, output_dir: str,
         annotations: bool, dry_run: bool, color: str) -> None:
     """Scaffold a split-ready solution: shared library, one Lambda project per architecture, tests."""
-    from splitter.scaffold import new as scaffold
+    from splitter.commands import new as scaffold
     sys.exit(scaffold.run(name, functions=functions, runtime=runtime, template_format=template_format,
                           output_dir=output_dir, annotations=annotations, dry_run=dry_run))
 

@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import tree_sitter_c_sharp
 from ruamel.yaml import YAML
 
-from splitter.scaffold import new as scaffold
+from splitter.commands import new as new_command
+from splitter.scaffold import solution as scaffold
 from splitter.changes.journal import JOURNAL_NAME
 from splitter.cli import main
 from splitter.errors import SplitterError
