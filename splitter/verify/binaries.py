@@ -14,8 +14,9 @@ from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 from elftools.elf.enums import ENUM_E_MACHINE
 
+from splitter.model.architecture import RID_CPU as LAMBDA_CPU
+
 # Lambda architecture -> the CPU part of its .NET runtime identifier.
-LAMBDA_CPU = {"x86_64": "x64", "arm64": "arm64"}
 
 # The PE and ELF headers sit in the first few hundred bytes; longer PE headers and the CLR header are read on demand.
 HEAD_BYTES = 4096

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from splitter.verify.binaries import LAMBDA_CPU, Binary, CorruptBinary, Skipped, identify, named_like_binary
+from splitter.model.architecture import RID_CPU as LAMBDA_CPU
+from splitter.verify.binaries import Binary, CorruptBinary, Skipped, identify, named_like_binary
 from splitter.errors import SplitterError
 
 ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
