@@ -35,6 +35,7 @@ import json
 
 import click
 
+from splitter.model.architecture import linux_rid
 from splitter.commands import diagnostics, listings
 from splitter.commands import deployers
 from splitter.commands import units as app_units
@@ -127,10 +128,10 @@ def print_text(analysis: Analysis, color: bool = False, quiet: bool = False) -> 
             _safe_echo(f"  {arch:<7} {names}{marker}")
         failing = ", ".join(f.logical_id for f in unit.failing)
         if unit.ready_to_run:
-            why = (f"PublishReadyToRun precompiles every assembly for linux-{_rid(unit.built_as)}, so {failing} "
+            why = (f"PublishReadyToRun precompiles every assembly for {linux_rid(unit.built_as)}, so {failing} "
                    "would fail with BadImageFormatException")
         else:
-            why = (f"native libraries are published for linux-{_rid(unit.built_as)} only, so {failing} may fail "
+            why = (f"native libraries are published for {linux_rid(unit.built_as)} only, so {failing} may fail "
                    "to load them")
         _safe_echo(f"  {why}")
         _safe_echo(deployers.hazard_line(unit, analysis))
@@ -164,10 +165,6 @@ def _definitions(analysis: Analysis) -> str:
     shown = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in counts if n or (word == "template" and
                                                                                not analysis.apps)]
     return " and ".join(shown)
-
-
-def _rid(architecture: str) -> str:
-    return "arm64" if architecture == "arm64" else "x64"
 
 
 def _parameter_options(analysis: Analysis) -> str:

@@ -28,3 +28,6 @@ def rid_architecture(rid: str) -> str | None:
 
 def other(architecture: str) -> str:
     return "arm64" if architecture == "x86_64" else "x86_64"
+
+
+PROJECT_SUFFIX = {"x86_64": "X64", "arm64": "Arm64"}   # the function project of each: <Name>.X64, <Name>.Arm64

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from splitter.model.architecture import PROJECT_SUFFIX
 from splitter.errors import SplitterError
 from splitter.graph.migration import SplitTarget
 from splitter.plan.result import FunctionProject, Options
@@ -14,8 +15,8 @@ from splitter.plan.result import FunctionProject, Options
 def function_projects(target: SplitTarget, options: Options, root: Path,
                        existing: set[str]) -> dict[str, FunctionProject]:
     project = target.project
-    names = {"x86_64": options.x64_name or f"{project.name}.X64",
-             "arm64": options.arm64_name or f"{project.name}.Arm64"}
+    given = {"x86_64": options.x64_name, "arm64": options.arm64_name}
+    names = {arch: given[arch] or f"{project.name}.{PROJECT_SUFFIX[arch]}" for arch in given}
     for arch, name in names.items():
         if not name or any(c in name for c in '/\\:*?"<>|') or name.startswith("."):
             raise SplitterError(f"{name!r} is not a usable project name", hint="choose a plain name like Orders.Arm64")

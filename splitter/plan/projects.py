@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path, PurePosixPath
 
+from splitter.model.architecture import rid_cpu
 from splitter.changes.changeset import Create
 from splitter.graph.migration import MigrationModel, SplitTarget
 from splitter.model.csharp import CsFile, string_argument
@@ -16,7 +17,6 @@ from splitter.plan.layout import is_nested
 from splitter.plan.result import Decision, FunctionProject, Plan
 
 
-ARCH_SUFFIX = {"x86_64": "X64", "arm64": "Arm64"}
 # Properties that make a project a Lambda deployment: they leave the shared library for the function projects.
 LAMBDA_ONLY = ("AWSProjectType", "PublishReadyToRun", "GenerateRuntimeConfigurationFiles",
                "CopyLocalLockFileAssemblies", "RuntimeIdentifier", "SelfContained", "TieredCompilation",
@@ -153,8 +153,8 @@ def _for_architecture(value, architecture: str):
     """msbuild-parameters with any linux runtime identifier set to the function project's architecture."""
     if not isinstance(value, str):
         return value
-    cpu = "arm64" if architecture == "arm64" else "x64"
-    return _RID_ARGUMENT.sub(lambda m: m.group("flag") + re.sub(r"(x64|arm64)$", cpu, m.group("rid")), value)
+    return _RID_ARGUMENT.sub(lambda m: m.group("flag") + re.sub(r"(x64|arm64)$", rid_cpu(architecture),
+                                                                 m.group("rid")), value)
 
 
 def assembly_attributes_file(result: Plan, fp: FunctionProject, global_usings: list[str], usings: list[str],

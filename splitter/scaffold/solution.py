@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 
+from splitter.model.architecture import PROJECT_SUFFIX, linux_rid
 from splitter.model.msbuild import project_guid
 from splitter.model import naming
 from splitter.changes.changeset import ChangeSet, Create
@@ -20,7 +21,7 @@ RUNTIMES = {"dotnet8": "net8.0", "dotnet10": "net10.0"}
 # The day Lambda deprecates each runtime (cfn-lint warns from then on, and errors once creation is disabled).
 DEPRECATED_ON = {"dotnet6": date(2024, 12, 20), "dotnet8": date(2026, 11, 10)}
 # Lambda architecture -> suffix of the project that builds its functions, and the RID it is published for.
-ARCHITECTURES = {"x86_64": ("X64", "linux-x64"), "arm64": ("Arm64", "linux-arm64")}
+ARCHITECTURES = {arch: (suffix, linux_rid(arch)) for arch, suffix in PROJECT_SUFFIX.items()}
 MAX_HANDLER = 128           # characters of a Lambda function's Handler
 
 PACKAGE_VERSIONS = {

@@ -12,6 +12,7 @@ from pathlib import Path, PureWindowsPath
 from typing import Callable
 
 
+from splitter.model.architecture import rid_cpu
 from splitter.model.msbuild import project_files_in
 from splitter.model.template import Function
 from splitter.model.textfile import TextFile
@@ -155,8 +156,8 @@ def _flip(value: str, architecture: str) -> str:
     if value in ARCHITECTURES:
         return architecture
     if value in ("x64", "arm64"):
-        return "arm64" if architecture == "arm64" else "x64"
-    return re.sub(r"(x64|arm64)$", "arm64" if architecture == "arm64" else "x64", value)
+        return rid_cpu(architecture)
+    return re.sub(r"(x64|arm64)$", rid_cpu(architecture), value)
 
 
 DEPLOY_INSTRUCTIONS = {
