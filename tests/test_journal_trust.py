@@ -319,21 +319,26 @@ def test_two_hundred_races_of_two_runs_never_leave_a_mixed_tree(tmp_path, trees)
 
 # -- 4. a file edited while migrate runs survives ------------------------------------------------------------------
 
-@pytest.mark.parametrize("target", [TEMPLATE, "src/Orders/GetOrderHandler.cs", "src/Orders.X64/Orders.X64.csproj"],
-                         ids=["modified", "moved", "created"])
-def test_a_file_edited_during_the_run_survives_and_everything_else_is_restored(tmp_path, target, monkeypatch):
+@pytest.mark.parametrize("target, sighting", [(TEMPLATE, 1), ("src/Orders/GetOrderHandler.cs", 1),
+                                              ("src/Orders/GetOrderHandler.cs", 2),
+                                              ("src/Orders.X64/Orders.X64.csproj", 1)],
+                         ids=["modified", "moved", "moved-after-its-copy-was-written", "created"])
+def test_a_file_edited_during_the_run_survives_and_everything_else_is_restored(tmp_path, target, sighting,
+                                                                                monkeypatch):
     work = committed(copy_case(CASE, tmp_path / "work"))
     before = snapshot(work)
     edit = b"// edited by hand while lambda-split ran\n"
     seen = []
 
     def edit_once(path: Path) -> None:
-        if path == (work / target).resolve() and not seen:
+        """Edit the file the `sighting`-th time the run is about to rename over (or remove) it."""
+        if path == (work / target).resolve():
             seen.append(path)
-            path.write_bytes((path.read_bytes() if path.exists() else b"") + edit)
+            if len(seen) == sighting:
+                path.write_bytes((path.read_bytes() if path.exists() else b"") + edit)
     monkeypatch.setattr(faults, "before_rename", edit_once)
     result = run_cli("migrate", work)
-    assert seen, "the hook never saw the file"
+    assert len(seen) == sighting, "the hook did not see the file as often as expected"
     assert_one_clear_line(result, target.rsplit("/", 1)[-1], "changed while lambda-split was working")
     assert (work / target).read_bytes().endswith(edit), "the edit was overwritten"
     expected = dict(before)
