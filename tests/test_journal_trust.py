@@ -135,10 +135,11 @@ def test_a_journal_with_a_foreign_id_is_refused(tmp_path, trees, use_git):
 
 
 def test_a_planted_journal_writing_a_git_hook_writes_nothing(tmp_path):
-    """The reproduction of the issue: a committed journal creating .git/hooks/pre-commit with mode 0755."""
+    """The reproduction of the issue: a journal planted in the tree (untracked here; tracked ones are refused
+    above) creating .git/hooks/pre-commit with mode 0755, which would run at the next commit."""
     work = committed(copy_case(CASE, tmp_path / "work"))
-    entry = {"kind": "create", "path": ".git/hooks/pre-commit", "after": b64encode(b"#!/bin/sh\ntouch owned\n").decode(),
-             "mode": 0o755}
+    hook = b64encode(b"#!/bin/sh\ntouch owned\n").decode()
+    entry = {"kind": "create", "path": ".git/hooks/pre-commit", "after": hook, "mode": 0o755}
     (work / JOURNAL_NAME).write_text(json.dumps({"version": 2, "id": "1" * 32, "changes": [entry]}))
     assert_refused_writing_nothing(work, ".git")
     assert not (work / ".git/hooks/pre-commit").exists()
