@@ -116,18 +116,11 @@ def migrate(path: str, dry_run: bool, x64_name: str | None, arm64_name: str | No
             color: str) -> None:
     """Split every project that builds functions of both architectures into a shared library plus one Lambda
     project per architecture, and fix the template, solution and test references."""
-    if resume and rollback:
-        raise click.UsageError("--resume and --rollback cannot be used together")
-    journal_action = "resume" if resume else "rollback" if rollback else None
-    if journal_action:
-        given = [name for name, value in (("--dry-run", dry_run), ("--x64-name", x64_name),
-                                          ("--arm64-name", arm64_name), ("--allow-dirty", allow_dirty),
-                                          ("--parameter", parameters)) if value]
-        if given:
-            raise click.UsageError(f"--{journal_action} takes only PATH, not {', '.join(given)}")
+    # Options that cannot apply together (--resume with --rollback or a planning option) are refused by the
+    # command, in one place, before it reads anything.
     from splitter.commands import migrate as migrate_command
     sys.exit(migrate_command.run(path, dry_run=dry_run, x64_name=x64_name, arm64_name=arm64_name,
-                                 allow_dirty=allow_dirty, journal_action=journal_action,
+                                 allow_dirty=allow_dirty, resume=resume, rollback=rollback,
                                  parameters=parse_parameters(parameters), output_format=output_format,
                                  color=colors.enabled(color, sys.stdout), deployer=deployer))
 

@@ -113,6 +113,21 @@ def native_path(value: str) -> Path:
     return Path(*PureWindowsPath(value).parts) if "\\" in value else Path(value)
 
 
+def refuse_link_out_of_repository(path: str | Path) -> None:
+    """PATH as written lies in a git repository, but resolved (through a link to a folder) it lies outside it: a
+    migrate would write there, where no dirty-tree check looks. Refused; a link to a whole repository is fine."""
+    given = Path(os.path.abspath(path))         # links not followed yet
+    if not os.path.lexists(given):
+        return
+    top = next((folder for folder in (given, *given.parents) if os.path.lexists(folder / ".git")), None)
+    if top is None:
+        return
+    resolved, repository = given.resolve(), top.resolve()
+    if resolved != repository and repository not in resolved.parents:
+        raise SplitterError(f"leads through a link to {resolved}, outside its repository {repository}", given,
+                            hint="run lambda-split on that folder itself, from its own repository")
+
+
 def discover(path: str | Path) -> Workspace:
     given = Path(path)
     if not given.exists():

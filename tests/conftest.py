@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,10 @@ import pytest
 SPLICED = ("CodeUri", "Handler", "Architectures")     # the values migrate edits by replacing their span
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REAL_TEMPLATES = REPO_ROOT.parent / "shared" / "real-templates"
+
+# Outside git, a run keeps its journal token and lock in the user's state folder (splitter/changes/state.py): the
+# tests use a private one, inherited by the processes they start, so that they never write into the real home.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="lambda-split-test-state-")
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import shutil
 import signal
@@ -12,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from splitter.changes import changeset, journal as changes
+from splitter.changes import changeset, faults, journal as changes, state
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -46,6 +47,20 @@ def leftovers(root: Path) -> list[str]:
     """Temp files and journals the tool must never leave behind once a run (or a resume/rollback) has ended."""
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
                   if p.name.endswith(changes.TEMP_SUFFIX) or p.name == changes.JOURNAL_NAME)
+
+
+def copy_interrupted(source: Path, target: Path) -> Path:
+    """Copy a tree a killed run left, with its journal's id token. The token lies outside the tree (splitter/changes/
+    state.py), so a plain copy is, rightly, a tree whose journal lambda-split did not write there."""
+    shutil.copytree(source, target, symlinks=True)
+    try:
+        journal_id = json.loads((source / changes.JOURNAL_NAME).read_bytes()).get("id")
+    except (OSError, ValueError, AttributeError):
+        return target
+    paths = state.read_token(source.resolve(), journal_id)
+    if paths is not None:
+        state.write_token(target.resolve(), journal_id, sorted(paths))
+    return target
 
 
 def migrating_cases() -> list[str]:
@@ -112,8 +127,7 @@ def killed_run(fault_after: int, *args: str | Path) -> int | None:
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
             sys.stdout = sys.stderr = open(os.devnull, "w")
-            os.environ[changes.FAULT_ENV] = str(fault_after)
-            changes.file_operations = 0
+            faults.arm(fault_after)
             from splitter.cli import main
             try:
                 main([str(a) for a in args])
@@ -133,8 +147,7 @@ def killed_apply(change_set: changeset.ChangeSet, fault_after: int) -> int | Non
     if pid == 0:
         code = 70
         try:
-            os.environ[changes.FAULT_ENV] = str(fault_after)
-            changes.file_operations = 0
+            faults.arm(fault_after)
             changes.apply(change_set)
             code = 0
         finally:
@@ -145,9 +158,9 @@ def killed_apply(change_set: changeset.ChangeSet, fault_after: int) -> int | Non
 
 def count_operations(*args: str | Path) -> tuple[Run, int]:
     """Run the CLI in-process and count the low-level file operations it made."""
-    changes.file_operations = 0
+    faults.arm(None)
     result = run_cli(*args)
-    return result, changes.file_operations
+    return result, faults.operations
 
 
 KILLED = signal.SIGKILL
@@ -181,5 +194,6 @@ def reads_recorded():
 
 def reads_outside(reads: list[str], root: Path, *allowed: Path) -> list[str]:
     """The recorded files that lie outside root, the allowed folders, the interpreter and this repository."""
-    inside = [os.path.realpath(p) for p in (root, *allowed)] + list(_ALLOWED_READS)
+    state_home = [os.environ["XDG_STATE_HOME"]] if os.environ.get("XDG_STATE_HOME") else []  # run lock, journal id
+    inside = [os.path.realpath(p) for p in (root, *allowed, *state_home)] + list(_ALLOWED_READS)
     return sorted({p for p in reads if not any(p == top or p.startswith(top + os.sep) for top in inside)})

@@ -56,7 +56,7 @@ USAGE_ERRORS = {
     "migrate: missing argument": ["migrate"],
     "migrate: --resume --rollback": ["migrate", ".", "--resume", "--rollback"],
     "migrate: --rollback --x64-name": ["migrate", ".", "--rollback", "--x64-name", "A.X64"],
-    "migrate: --resume --dry-run": ["migrate", ".", "--resume", "--dry-run"],
+    "migrate: --resume --allow-dirty": ["migrate", ".", "--resume", "--allow-dirty"],
     "unknown command": ["bogus"],
     "unknown top-level option": ["--bogus"],
 }

@@ -1,6 +1,6 @@
 """Crash safety of `migrate`: killed (SIGKILL) right after any of its low-level file operations, a run leaves the
 original tree, the complete result, or a journal with which `--resume` gives exactly the result and `--rollback`
-exactly the original. The kill comes from the test-only fault hook in splitter/changes/journal.py (LAMBDA_SPLIT_FAULT_AFTER).
+exactly the original. The kill comes from the test-only fault hook in splitter/changes/faults.py (`faults.arm`).
 """
 
 from __future__ import annotations
@@ -14,14 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from reliability import (KILLED, assert_one_clear_line, copy_case, count_operations, killed_apply, killed_run,
-                         leftovers, migrating_cases, run_cli, snapshot)
+from reliability import (KILLED, assert_one_clear_line, copy_case, copy_interrupted, count_operations, killed_apply,
+                         killed_run, leftovers, migrating_cases, run_cli, snapshot)
 from splitter.changes.changeset import ChangeSet
-from splitter.changes.journal import FAULT_ENV, JOURNAL_NAME, TEMP_SUFFIX
+from splitter.changes.journal import JOURNAL_NAME, TEMP_SUFFIX
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = migrating_cases()
 INCOMPLETE_JOURNAL = JOURNAL_NAME + TEMP_SUFFIX
+ARMED_CLI = ("import sys; from splitter.changes import faults; faults.arm(int(sys.argv[1])); "
+             "from splitter.cli import main; main(sys.argv[2:])")
 
 
 def expected_trees(case: str, tmp_path: Path) -> tuple[dict, dict, int]:
@@ -45,7 +47,7 @@ def settle(work: Path, before: dict, after: dict, spare: Path) -> str:
         for args in (("migrate", work), ("migrate", "--dry-run", work)):
             assert_one_clear_line(run_cli(*args), JOURNAL_NAME, "--resume", "--rollback")
         assert snapshot(work) == state, "refusing to run over a journal changed the tree"
-        shutil.copytree(work, spare, symlinks=True)
+        copy_interrupted(work, spare)
         assert run_cli("migrate", "--resume", work).code == 0
         assert snapshot(work) == after, "--resume did not give exactly the migrated tree"
         assert run_cli("migrate", "--rollback", spare).code == 0
@@ -54,7 +56,7 @@ def settle(work: Path, before: dict, after: dict, spare: Path) -> str:
     # Killed while writing the journal itself: no file has changed; only the incomplete journal is extra.
     assert set(state) - set(before) == {INCOMPLETE_JOURNAL}, sorted(set(state) ^ set(before))
     assert all(state[path] == data for path, data in before.items()), "a file changed before the journal existed"
-    shutil.copytree(work, spare, symlinks=True)
+    copy_interrupted(work, spare)
     assert run_cli("migrate", "--rollback", spare).code == 0
     assert snapshot(spare) == before
     assert run_cli("migrate", work).code == 0, "the next run did not get past an incomplete journal"
@@ -118,12 +120,12 @@ def test_a_resume_or_rollback_killed_midway_can_be_run_again(action, tmp_path):
     halfway = copy_case(case, tmp_path / "halfway")
     assert killed_run(total // 2, "migrate", halfway) == KILLED
     probe = tmp_path / "probe"
-    shutil.copytree(halfway, probe, symlinks=True)
+    copy_interrupted(halfway, probe)
     result, steps = count_operations("migrate", action, probe)
     assert result.code == 0 and steps > 5, result.err
     for k in range(1, steps + 1):
         work = tmp_path / f"again{k}"
-        shutil.copytree(halfway, work, symlinks=True)
+        copy_interrupted(halfway, work)
         assert killed_run(k, "migrate", action, work) == KILLED
         assert run_cli("migrate", action, work).code == 0
         assert snapshot(work) == (after if action == "--resume" else before), f"killed at {k} of {steps}"
@@ -132,14 +134,14 @@ def test_a_resume_or_rollback_killed_midway_can_be_run_again(action, tmp_path):
 
 
 def test_the_cli_process_killed_by_the_fault_hook_resumes_to_the_result(tmp_path):
-    """The same hook through `python -m splitter`, as a user's shell would run it."""
+    """The same hook in a process of its own, armed through a test-only entry point (the installed CLI has none)."""
     case = "windows-crlf"
     before, after, total = expected_trees(case, tmp_path)
     for n in range(1, total + 1, 9):
         work = copy_case(case, tmp_path / f"kill{n}")
-        env = dict(os.environ, **{FAULT_ENV: str(n)})
+        env = dict(os.environ)
         env.pop("LAMBDA_SPLIT_DEBUG", None)
-        done = subprocess.run([sys.executable, "-m", "splitter", "migrate", str(work)], cwd=REPO, env=env,
+        done = subprocess.run([sys.executable, "-c", ARMED_CLI, str(n), "migrate", str(work)], cwd=REPO, env=env,
                               capture_output=True, timeout=120)
         assert done.returncode == -KILLED, done.stderr
         settle(work, before, after, tmp_path / f"spare{n}")

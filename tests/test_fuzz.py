@@ -170,7 +170,7 @@ def test_the_mutator_is_deterministic_and_changes_its_input(name):
 
 def test_mutated_journals_never_crash_resume_or_rollback(tmp_path):
     """A journal is data on disk like any other: damaged, it gives exit 2 with one line, and never a write outside."""
-    from reliability import copy_case, killed_run
+    from reliability import copy_case, copy_interrupted, killed_run
     from splitter.changes.journal import JOURNAL_NAME
 
     outside = tmp_path / "outside"
@@ -182,7 +182,7 @@ def test_mutated_journals_never_crash_resume_or_rollback(tmp_path):
     rng = random.Random(SEED + 2)
     outcomes = {0: 0, 2: 0}
     for number in range(60):
-        work = shutil.copytree(halfway, tmp_path / f"j{number}", symlinks=True)
+        work = copy_interrupted(halfway, tmp_path / f"j{number}")
         data = journal
         for _ in range(rng.randint(1, 3)):
             data, _ = mutate(data, JOURNAL_NAME, rng)

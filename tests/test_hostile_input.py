@@ -21,8 +21,8 @@ import pytest
 
 from invariants import (assert_architectures_kept, assert_handlers_resolve, assert_nothing_lost,
                         assert_one_architecture_per_build, git_run, read_tree)
-from reliability import (assert_one_clear_line, copy_case, leftovers, reads_outside, reads_recorded, run_cli,
-                         snapshot)
+from reliability import (assert_one_clear_line, copy_case, copy_interrupted, leftovers, reads_outside,
+                         reads_recorded, run_cli, snapshot)
 from splitter.changes.journal import JOURNAL_NAME, TEMP_SUFFIX
 
 
@@ -512,7 +512,7 @@ def test_a_disk_that_fills_up_midway_loses_no_byte(solution, tmp_path, stays_ful
         assert stays_full and "--resume" in result.err and "--rollback" in result.err, result.err
         outcomes.add("journal kept")
         spare = tmp_path / f"spare{n}"
-        shutil.copytree(work, spare, symlinks=True)
+        copy_interrupted(work, spare)
         assert run_cli("migrate", "--rollback", work).code == 0 and snapshot(work) == pristine
         assert run_cli("migrate", "--resume", spare).code == 0 and snapshot(spare) == after
     assert outcomes == ({"restored", "journal kept"} if stays_full else {"restored"})

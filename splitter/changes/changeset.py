@@ -42,6 +42,11 @@ def target_of(change: Change) -> str:
     return change.target if isinstance(change, Move) else change.path
 
 
+def touched_paths(changes: list[Change]) -> list[str]:
+    """Every path a change set reads or writes, relative to its root."""
+    return [rel for c in changes for rel in ([c.source, c.target] if isinstance(c, Move) else [c.path])]
+
+
 def status_word(change: Change) -> str:
     if isinstance(change, Create):
         return "create"

@@ -1,8 +1,14 @@
 """Apply a change set atomically: every change or none. A journal at the root records the run while it works, so
 an interrupted run can be finished (`resume`) or undone (`rollback`) and never leaves a half-written file.
 
-Test-only facility: LAMBDA_SPLIT_FAULT_AFTER=N makes the process SIGKILL itself after its N-th low-level file
-operation (see `_operation_done`); the crash-safety tests use it. Without the variable nothing is ever killed.
+A journal is only honoured when this machine's lambda-split wrote it (splitter/changes/trust.py): it carries a random id
+whose token lies where a clone does not bring it (splitter/changes/state.py), git does not track it, every path it
+names is one its recorded plan touches and lies outside `.git`, and it sets no mode but a file's own or 0644.
+Just before each rename the file it replaces is checked once more: a file edited during the run is never
+overwritten; the run restores everything it wrote and stops.
+
+The test-only fault hooks (a kill after the N-th file operation, a call before each rename) live in
+splitter/changes/faults.py; nothing in the CLI arms them.
 """
 
 from __future__ import annotations
@@ -10,12 +16,15 @@ from __future__ import annotations
 import base64
 import json
 import os
-import signal
 import stat
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from typing import Callable
 
 from splitter.errors import SplitterError
-from splitter.changes.changeset import Change, ChangeSet, Create, Modify, Move, target_of
+from splitter.changes import faults, state, trust
+from splitter.changes.guard import ChangedDuringRun, Guard
+from splitter.changes.paths import inside as _inside
+from splitter.changes.changeset import Change, ChangeSet, Create, Modify, Move, target_of, touched_paths
 
 
 JOURNAL_NAME = ".lambda-split-journal.json"
@@ -30,27 +39,45 @@ def apply(change_set: ChangeSet) -> None:
     if os.path.lexists(journal):
         raise SplitterError("an earlier lambda-split run was interrupted here", journal,
                             hint="run `lambda-split migrate --resume` or `--rollback` first")
+    guard = Guard(root, [c.source if isinstance(c, Move) else c.path for c in change_set.changes
+                           if not isinstance(c, Create)])
     _validate(change_set.changes, root)
     modes = _current_modes(root, change_set.changes)
+    journal_id = state.new_id()
     try:
-        _write_journal(journal, change_set.changes, modes)
+        state.remove_stale_tokens(root)
+        state.write_token(root, journal_id, touched_paths(change_set.changes))
+        _write_journal(journal, change_set.changes, modes, journal_id)
     except OSError as exc:
+        state.remove_token(root, journal_id)
         raise _write_error(exc, "nothing was changed", "fix it and run again") from None
     try:
-        _perform(root, change_set.changes, modes)
+        _perform(root, change_set.changes, modes, guard)
     except BaseException as failure:
         try:
-            _rollback(root, change_set.changes, modes)
+            if isinstance(failure, ChangedDuringRun):   # undo what was written, never the file edited meanwhile
+                for path in failure.written:
+                    _remove(path)
+                failed = root / target_of(change_set.changes[failure.index])
+                _rollback(root, change_set.changes[:failure.index], modes, {failed.parent})
+            else:
+                _rollback(root, change_set.changes, modes)
         except OSError as undo_failure:
             cause = failure if isinstance(failure, OSError) else undo_failure
             raise _write_error(cause, "the run stopped half-way and could not undo itself",
                                "fix it, then run `lambda-split migrate --resume` to finish or `--rollback` "
                                "to undo") from None
         _unlink(journal)
+        state.remove_token(root, journal_id)
         if isinstance(failure, OSError):
             raise _write_error(failure, "every file was restored", "fix it and run again") from None
+        if isinstance(failure, ChangedDuringRun):
+            raise SplitterError("file changed while lambda-split was working; every file it had written was "
+                                "restored and the edit kept", failure.path, hint="run the command again") from None
         raise
     _unlink(journal)
+    state.remove_token(root, journal_id)
+
 
 def _validate(changes: list[Change], root: Path) -> None:
     for change in changes:
@@ -70,23 +97,6 @@ def _validate(changes: list[Change], root: Path) -> None:
             if os.path.lexists(root / change.target):
                 raise SplitterError("would move a file onto one that already exists", root / change.target)
             _expect_writable_folder(root / change.target)
-
-
-def _inside(root: Path, rel: str) -> Path:
-    """The path of `rel` below root, refusing anything that leads out of it: `..`, absolute paths, and links."""
-    pure = PurePosixPath(rel)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in rel or ":" in pure.parts[0]:
-        raise SplitterError(f"refusing to write outside the solution root: {rel}", root)
-    full = root / rel
-    # Resolve the deepest existing part: a link (even a dangling one) must not lead the write elsewhere.
-    probe = full
-    while not os.path.lexists(probe) and probe != root:
-        probe = probe.parent
-    resolved = probe.resolve()
-    if resolved != root and root not in resolved.parents:
-        raise SplitterError(f"refusing to write through a link that leaves the solution root: {rel}", root,
-                            hint=f"it leads to {resolved}")
-    return full
 
 
 def _expect(path: Path, content: bytes) -> None:
@@ -123,22 +133,10 @@ def _write_error(exc: OSError, outcome: str, hint: str) -> SplitterError:
 
 # -- journal-backed apply, resume, rollback ---------------------------------------------------------------------
 #
-# Test-only fault hook: with LAMBDA_SPLIT_FAULT_AFTER=N in the environment the process SIGKILLs itself right after
-# its N-th low-level file operation (half a temp file written, temp file complete, fsync, replace, unlink, mkdir,
-# rmdir; the journal's own writes included). tests/test_crash_safety.py uses it to prove that a run killed at any
-# of those points leaves the original tree, the complete result, or a journal that --resume/--rollback finish.
-# Users never set it; it only ever counts, and kills nothing, when the variable is absent.
+# Every low-level file operation reports to splitter/changes/faults.py, whose test-only hook can kill the process
+# right after any of them (tests/test_crash_safety.py).
 
-FAULT_ENV = "LAMBDA_SPLIT_FAULT_AFTER"
-file_operations = 0          # low-level file operations done by this process so far
-
-
-def _operation_done() -> None:
-    global file_operations
-    file_operations += 1
-    limit = os.environ.get(FAULT_ENV, "")
-    if limit.isdigit() and file_operations == int(limit):
-        os.kill(os.getpid(), signal.SIGKILL)
+_operation_done = faults.operation_done
 
 
 def _b64(data: bytes) -> str:
@@ -155,7 +153,7 @@ def _current_modes(root: Path, changes: list[Change]) -> dict[str, int]:
     return modes
 
 
-def _write_journal(journal: Path, changes: list[Change], modes: dict[str, int]) -> None:
+def _write_journal(journal: Path, changes: list[Change], modes: dict[str, int], journal_id: str) -> None:
     entries = []
     for change in changes:
         entry: dict = {"kind": type(change).__name__.lower()}
@@ -168,41 +166,18 @@ def _write_journal(journal: Path, changes: list[Change], modes: dict[str, int]) 
         else:
             entry.update(path=change.path, after=_b64(change.content))
         entries.append(entry)
-    _atomic_write(journal, json.dumps({"version": 1, "changes": entries}, indent=1).encode("utf-8"))
+    data = {"version": 2, "id": journal_id, "changes": entries}
+    _atomic_write(journal, json.dumps(data, indent=1).encode("utf-8"))
     _sync_folder(journal.parent)    # the journal is on disk before the first file changes
 
 
-def _read_journal(root: Path) -> tuple[list[Change], dict[str, int]] | None:
-    journal = root / JOURNAL_NAME
-    if not os.path.lexists(journal):
+def pending(root: Path) -> list[Change] | None:
+    """What `resume` or `rollback` would act on, checked as they check it, writing nothing (`--dry-run`)."""
+    found = trust.read_journal(root.resolve(), root.resolve() / JOURNAL_NAME)
+    if found is None:
         return None
-    if journal.is_symlink():
-        raise SplitterError("the journal is a link, not a file lambda-split wrote", journal,
-                            hint="delete it; lambda-split never reads through it")
-    try:
-        data = json.loads(journal.read_bytes())
-        changes: list[Change] = []
-        modes: dict[str, int] = {}
-        dec = base64.b64decode
-        for e in data["changes"]:
-            if e["kind"] == "move":
-                changes.append(Move(e["source"], e["target"], dec(e["before"]), dec(e["after"])))
-                rel = e["source"]
-            elif e["kind"] == "modify":
-                changes.append(Modify(e["path"], dec(e["before"]), dec(e["after"])))
-                rel = e["path"]
-            else:
-                changes.append(Create(e["path"], dec(e["after"])))
-                continue
-            if isinstance(e.get("mode"), int):
-                modes[rel] = e["mode"] & 0o7777
-        for change in changes:
-            for rel in ([change.source, change.target] if isinstance(change, Move) else [change.path]):
-                _inside(root, rel)
-        return changes, modes
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        raise SplitterError("the journal of an interrupted run is unreadable", journal,
-                            hint="restore the tree from version control and delete the journal") from None
+    _expect_interrupted_state(root.resolve(), found[0])
+    return found[0]
 
 
 def resume(root: Path) -> bool:
@@ -217,12 +192,13 @@ def rollback(root: Path) -> bool:
 
 def _finish(root: Path, undo: bool) -> bool:
     journal = root / JOURNAL_NAME
-    found = _read_journal(root)
+    found = trust.read_journal(root, journal)
     if found is None:
         # A run killed while writing its journal had changed nothing; its incomplete journal is all there is.
         _remove_temp(journal)
+        state.remove_stale_tokens(root)
         return False
-    changes, modes = found
+    changes, modes, journal_id = found
     _expect_interrupted_state(root, changes)
     try:
         (_rollback if undo else _perform)(root, changes, modes)
@@ -230,6 +206,7 @@ def _finish(root: Path, undo: bool) -> bool:
         raise _write_error(exc, "the journal is kept", f"fix it and run `lambda-split migrate "
                                                        f"{'--rollback' if undo else '--resume'}` again") from None
     _unlink(journal)
+    state.remove_token(root, journal_id)
     return True
 
 
@@ -249,7 +226,7 @@ def _expect_interrupted_state(root: Path, changes: list[Change]) -> None:
                                          "both versions")
 
 
-def _atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+def _atomic_write(path: Path, data: bytes, mode: int | None = None, check: Callable[[], None] | None = None) -> None:
     """Write a temp file beside `path`, fsync it, then rename it over `path`: readers see old or new, never half."""
     _make_folders(path.parent)
     tmp = _temp_of(path)
@@ -268,6 +245,8 @@ def _atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
                 os.chmod(tmp, mode)
         finally:
             os.close(fd)
+        if check is not None:
+            check()                     # the last look at the file this rename replaces
         os.replace(tmp, path)
         _operation_done()
     except BaseException as failure:
@@ -311,26 +290,36 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _perform(root: Path, changes: list[Change], modes: dict[str, int]) -> None:
-    """Idempotent: each step checks whether it is already done, so an interrupted run can be resumed."""
-    for change in changes:
+def _perform(root: Path, changes: list[Change], modes: dict[str, int], guard: Guard | None = None) -> None:
+    """Idempotent: each step checks whether it is already done, so an interrupted run can be resumed. With a guard
+    (a first run, not a resume) each file is checked once more right before it is replaced, moved or created."""
+    for index, change in enumerate(changes):
+        if guard is not None:
+            guard.index = index
         if isinstance(change, Create):
             if _read(root / change.path) != change.content:
-                _atomic_write(root / change.path, change.content)
+                _atomic_write(root / change.path, change.content,
+                              check=guard and (lambda c=change: guard.absent(c.path)))
         elif isinstance(change, Modify):
             if _read(root / change.path) != change.after:
-                _atomic_write(root / change.path, change.after, modes.get(change.path))
+                _atomic_write(root / change.path, change.after, modes.get(change.path),
+                              check=guard and (lambda c=change: guard.unchanged(c.path, c.before)))
         else:
             source, target = root / change.source, root / change.target
             if _read(target) != change.after:
-                _atomic_write(target, change.after, modes.get(change.source))
+                _atomic_write(target, change.after, modes.get(change.source),
+                              check=guard and (lambda c=change: (guard.absent(c.target),
+                                                                 guard.unchanged(c.source, c.before))))
+            if guard is not None:
+                guard.unchanged(change.source, change.before, written=[target])
             _unlink(source)
         _remove_temp(root / target_of(change))
     _sync_dirs(root, changes)
 
 
-def _rollback(root: Path, changes: list[Change], modes: dict[str, int]) -> None:
-    created_dirs: set[Path] = set()
+def _rollback(root: Path, changes: list[Change], modes: dict[str, int], created_dirs: set[Path] | None = None) -> None:
+    """Undo `changes`; `created_dirs` names further folders the run may have made (removed when left empty)."""
+    created_dirs = set(created_dirs or ())
     for change in reversed(changes):
         if isinstance(change, Create):
             _remove(root / change.path)

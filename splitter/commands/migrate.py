@@ -6,6 +6,7 @@ the patch or the JSON plan to stdout.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -14,8 +15,9 @@ from pathlib import Path
 
 import click
 
-from splitter.changes import changeset as change_set, journal, patch as patches
+from splitter.changes import changeset as change_set, journal, patch as patches, paths, state
 from splitter.commands import deployers
+from splitter.discover import refuse_link_out_of_repository
 from splitter.errors import SplitterError, printable_lines
 from splitter.graph.migration import load_migration, solution_root
 from splitter.plan.planner import plan
@@ -23,10 +25,49 @@ from splitter.plan.result import Options, Plan
 
 
 def run(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | None, allow_dirty: bool,
-        journal_action: str | None, parameters: dict[str, str], output_format: str, color: bool | None,
-        deployer: str = "auto") -> int:
-    if journal_action:
-        return _journal(path, journal_action)
+        parameters: dict[str, str], output_format: str, color: bool | None, deployer: str = "auto",
+        resume: bool = False, rollback: bool = False) -> int:
+    """`resume`/`rollback` are the two flags as given, so that both given together are refused rather than one
+    silently winning."""
+    actions = [a for a, on in (("resume", resume), ("rollback", rollback)) if on]
+    _refuse_conflicts(actions, x64_name=x64_name, arm64_name=arm64_name, allow_dirty=allow_dirty,
+                      parameters=parameters)
+    refuse_link_out_of_repository(path)
+    if actions:
+        if dry_run:
+            return _journal_dry_run(path, actions[0])
+        with _locked(path, f"lambda-split migrate --{actions[0]}"):
+            return _journal(path, actions[0])
+    if dry_run:         # reads only: takes no lock, which would write
+        return _migrate(path, dry_run=True, x64_name=x64_name, arm64_name=arm64_name, allow_dirty=allow_dirty,
+                        parameters=parameters, output_format=output_format, color=color, deployer=deployer)
+    with _locked(path, "lambda-split migrate"):
+        return _migrate(path, dry_run=False, x64_name=x64_name, arm64_name=arm64_name, allow_dirty=allow_dirty,
+                        parameters=parameters, output_format=output_format, color=color, deployer=deployer)
+
+
+def _refuse_conflicts(actions: list[str], **given) -> None:
+    """Options that cannot apply together are a usage error, not one silently ignored."""
+    if len(actions) > 1:
+        raise SplitterError("--resume and --rollback cannot be combined",
+                            hint="--resume finishes an interrupted migration, --rollback undoes it: choose one")
+    names = {"x64_name": "--x64-name", "arm64_name": "--arm64-name", "allow_dirty": "--allow-dirty",
+             "parameters": "--parameter"}
+    for key, option in names.items():
+        if actions and given.get(key):
+            raise SplitterError(f"--{actions[0]} cannot be combined with {option}",
+                                hint=f"--{actions[0]} acts on the interrupted run exactly as it was planned")
+
+
+def _locked(path: str, what: str):
+    """The run lock of PATH's root (splitter/changes/state.py), held for the whole run."""
+    if not Path(path).exists():
+        return contextlib.nullcontext()
+    return state.locked(solution_root(Path(path).resolve()), f"{what} {path}")
+
+
+def _migrate(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | None, allow_dirty: bool,
+             parameters: dict[str, str], output_format: str, color: bool | None, deployer: str = "auto") -> int:
     _refuse_interrupted(path)       # first: a half-migrated tree may not even load
     model = load_migration(path, parameters, deployer)
     if model.analysis.errors:
@@ -54,6 +95,7 @@ def run(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | Non
             _write_stdout(patches.colorize(patch) if use_color else patch)
         _summary(result, applied=False)
         return 0
+    paths.check_paths(result.changes)       # nothing it reads or writes lies through a link out, or in .git
     if not allow_dirty:
         _refuse_dirty(result)
     if not _in_git(result.root):
@@ -102,6 +144,24 @@ def _in_git(root: Path) -> bool:
     except (OSError, subprocess.TimeoutExpired):
         return False
     return probe.returncode == 0 and probe.stdout.strip() == "true"
+
+
+def _journal_dry_run(path: str, action: str) -> int:
+    """What --resume or --rollback would do, checked as they check it; nothing is written."""
+    root = solution_root(Path(path).resolve())
+    changes = journal.pending(root)
+    if changes is None:
+        click.echo(f"Nothing to {action}: no interrupted migration under {root}.", err=True)
+        return 0
+    verb = "finish" if action == "resume" else "undo"
+    click.echo(f"Dry run, nothing written: --{action} would {verb} the interrupted migration in {root}:", err=True)
+    for change in sorted(changes, key=change_set.target_of):
+        if isinstance(change, change_set.Move):
+            click.echo(f"  {'move':<7} {change.source} -> {change.target}", err=True)
+        else:
+            kind = "create" if isinstance(change, change_set.Create) else "modify"
+            click.echo(f"  {kind:<7} {change.path}", err=True)
+    return 0
 
 
 def _refuse_dirty(result: Plan) -> None:
