@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from splitter.errors import SplitterError
 from splitter.model import nodes, yaml_events
 from splitter.model.nodes import Node, parse_yaml
+from support import REAL_TEMPLATES, REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPUS = sorted([*REPO_ROOT.joinpath("fixtures").rglob("*.y*ml"),
-                 *REPO_ROOT.parent.joinpath("shared", "real-templates").rglob("*.y*ml")])
+                 *REAL_TEMPLATES.rglob("*.y*ml")])
 
 
 def ruamel_tree(text: str) -> Node:

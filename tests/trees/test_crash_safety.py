@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from reliability import (KILLED, assert_one_clear_line, copy_case, count_operations, killed_apply, killed_run,
-                         leftovers, migrating_cases, run_cli, snapshot)
+                         leftovers, migrating_cases, snapshot)
 from splitter.changes import FAULT_ENV, JOURNAL_NAME, TEMP_SUFFIX, ChangeSet
+from support import REPO_ROOT, run_cli
 
-REPO = Path(__file__).resolve().parents[1]
 CASES = migrating_cases()
 INCOMPLETE_JOURNAL = JOURNAL_NAME + TEMP_SUFFIX
 
@@ -138,7 +138,7 @@ def test_the_cli_process_killed_by_the_fault_hook_resumes_to_the_result(tmp_path
         work = copy_case(case, tmp_path / f"kill{n}")
         env = dict(os.environ, **{FAULT_ENV: str(n)})
         env.pop("LAMBDA_SPLIT_DEBUG", None)
-        done = subprocess.run([sys.executable, "-m", "splitter", "migrate", str(work)], cwd=REPO, env=env,
+        done = subprocess.run([sys.executable, "-m", "splitter", "migrate", str(work)], cwd=REPO_ROOT, env=env,
                               capture_output=True, timeout=120)
         assert done.returncode == -KILLED, done.stderr
         settle(work, before, after, tmp_path / f"spare{n}")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_real_templates
-from reliability import FIXTURES, leftovers, run_cli, snapshot
+from reliability import leftovers, snapshot
+from support import FIXTURES, require_real_templates, run_cli
 
 SEED = 8_2024
 FUZZED_FILES = ("serverless.template", "template.yaml", "template.yml", ".csproj", ".sln", ".slnx",
