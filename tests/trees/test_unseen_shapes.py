@@ -26,7 +26,7 @@ LAMBDA_CSPROJ = csproj({**NET8, "AWSProjectType": "Lambda", "GenerateRuntimeConf
 
 
 
-def tests_csproj(*references: str) -> str:
+def xunit_csproj(*references: str) -> str:
     """An xunit test project referencing the given projects."""
     return csproj(NET8, {"Microsoft.NET.Test.Sdk": "17.11.1", "xunit": "2.9.2"}, references)
 
@@ -110,7 +110,7 @@ def test_a_test_project_of_two_split_projects_references_both_function_projects(
     <ProjectReference Include="..\\Core\\Core.csproj" />
   </ItemGroup>
 """),
-        "test/All.Tests/All.Tests.csproj": tests_csproj("..\\..\\src\\Core\\Core.csproj",
+        "test/All.Tests/All.Tests.csproj": xunit_csproj("..\\..\\src\\Core\\Core.csproj",
                                                                  "..\\..\\src\\Edge\\Edge.csproj"),
         "test/All.Tests/Tests.cs": """using Xunit;
 
@@ -168,7 +168,7 @@ namespace Shop
     }
 }
 """,
-        "test/Shop.Tests/Shop.Tests.csproj": tests_csproj("..\\..\\src\\Shop\\Shop.csproj"),
+        "test/Shop.Tests/Shop.Tests.csproj": xunit_csproj("..\\..\\src\\Shop\\Shop.csproj"),
         "test/Shop.Tests/CheckoutTests.cs": """using Xunit;
 
 namespace Shop.Tests
@@ -648,7 +648,7 @@ def test_global_usings_of_namespaces_that_left_are_dropped_where_the_namespace_i
 def test_a_test_project_importing_a_namespace_that_moved_references_the_project_that_has_it(tmp_path, mcs):
     files = dangling_namespace_solution()
     files.update({
-        "test/Feed.Tests/Feed.Tests.csproj": tests_csproj("..\\..\\src\\Feed\\Feed.csproj"),
+        "test/Feed.Tests/Feed.Tests.csproj": xunit_csproj("..\\..\\src\\Feed\\Feed.csproj"),
         "test/Feed.Tests/IngestTests.cs": """using Feed.Jobs;
 using Xunit;
 
