@@ -1,8 +1,12 @@
-"""Fixtures for every test folder.
+"""Fixtures for every test folder, and the `exhaustive` selection.
 
 The helpers themselves live in modules beside this file (support, reliability, invariants, builders, dotnet_compile,
 dotnet_project); pyproject's `pythonpath = ["tests"]` makes them importable from tests/unit, tests/commands and
 tests/trees alike.
+
+Tests marked `exhaustive` (every kill point of every fixture, the long fuzz and property runs) are deselected by the
+default run (`addopts = -m 'not exhaustive'`), which runs a representative sample of each instead. Run them with
+`python -m pytest -m exhaustive`, or everything with `python -m pytest -m ''`.
 """
 
 from __future__ import annotations

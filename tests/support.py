@@ -127,3 +127,41 @@ def assert_spans_reparse(template) -> None:
             checked += 1
     assert checked, "the template has no spliceable values"
 
+
+# -- the quick run and the exhaustive one ------------------------------------------------------------------------------
+#
+# `python -m pytest` deselects tests marked `exhaustive` (pyproject addopts: -m 'not exhaustive'); `python -m pytest
+# -m exhaustive` runs only them. A long sweep is therefore written once and collected twice: `[sample]`, a fixed,
+# representative part of it for every run, and `[exhaustive]`, all of it, for CI.
+
+EXHAUSTIVE = pytest.mark.exhaustive
+DEPTHS = pytest.mark.parametrize("depth", ["sample", pytest.param("exhaustive", marks=EXHAUSTIVE)])
+
+
+def sample_points(total: int, depth: str) -> list[int]:
+    """Points 1..total: all of them when exhaustive, else the first, the middle and the last (deterministic, and the
+    three that end a killed run differently: before the journal is complete, in the middle of the change, after it)."""
+    return list(range(1, total + 1)) if depth == "exhaustive" else sorted({1, (total + 1) // 2, total})
+
+
+def sampled_given(full, sample: int, *strategies, **named):
+    """`@given(*strategies, **named)` under the hypothesis settings `full`, collected twice: `[sample]` tries `sample`
+    examples, `[exhaustive]` (marked `exhaustive`) all `full.max_examples`. The test body takes only the drawn
+    arguments (no fixtures)."""
+    from hypothesis import given, settings
+
+    def decorate(body):
+        def with_examples(examples: int):
+            return settings(full, max_examples=examples)(given(*strategies, **named)(body))
+
+        runs = {"sample": with_examples(min(sample, full.max_examples)), "exhaustive": with_examples(full.max_examples)}
+
+        @DEPTHS
+        def test(depth):
+            runs[depth]()
+
+        # Not functools.wraps: pytest would read the body's signature through __wrapped__ and look for fixtures.
+        test.__name__, test.__qualname__, test.__doc__ = body.__name__, body.__qualname__, body.__doc__
+        test.__module__ = body.__module__
+        return test
+    return decorate

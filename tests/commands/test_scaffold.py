@@ -22,7 +22,7 @@ from splitter import scaffold
 from splitter.changes import JOURNAL_NAME
 from splitter.errors import SplitterError
 from dotnet_compile import assert_compiles
-from support import Run, require_module, run_cli
+from support import Run, require_module, run_cli, sampled_given
 
 CSHARP = tree_sitter.Language(tree_sitter_c_sharp.language())
 SDK_CSHARP = "{9A19103F-16F7-4668-BE54-9A1E7A4F7556}"
@@ -531,10 +531,10 @@ def test_output_folder_is_created_when_missing(tmp_path):
 pascal_names = st.from_regex(r"[A-Z][a-z]{1,6}(?:[A-Z][a-z0-9]{1,5}){0,2}", fullmatch=True)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(name=st.lists(pascal_names, min_size=1, max_size=3).map(".".join),
-       functions=st.dictionaries(pascal_names, st.sampled_from(["x86_64", "arm64"]), min_size=1, max_size=5),
-       template_format=st.sampled_from(["json", "yaml"]), annotations=st.booleans())
+@sampled_given(settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]), 15,
+               name=st.lists(pascal_names, min_size=1, max_size=3).map(".".join),
+               functions=st.dictionaries(pascal_names, st.sampled_from(["x86_64", "arm64"]), min_size=1, max_size=5),
+               template_format=st.sampled_from(["json", "yaml"]), annotations=st.booleans())
 def test_every_accepted_request_yields_one_resource_per_function_and_parseable_files(name, functions,
                                                                                       template_format, annotations):
     specs = [f"{f}:{a}" for f, a in functions.items()]
