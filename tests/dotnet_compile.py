@@ -36,6 +36,7 @@ import pytest
 
 from dotnet_project import DotnetProject, ProjectFileError, load_project
 from splitter.model.textfile import decode
+from support import skip_or_fail_in_ci
 
 HERE = Path(__file__).resolve().parent
 STUB_SOURCES = HERE / "stubs"
@@ -137,11 +138,8 @@ def have_mcs() -> bool:
 
 def require_mcs() -> None:
     """Skip the calling test when mcs is missing, except in CI where that is a failure."""
-    if have_mcs():
-        return
-    if os.environ.get("CI"):
-        pytest.fail("mcs is not installed; CI must install mono-mcs (.ci/run does)")
-    pytest.skip("mcs (apt-get install mono-mcs) is not installed")
+    if not have_mcs():
+        skip_or_fail_in_ci("mcs is not installed (apt-get install mono-mcs; .ci/run does)")
 
 
 @pytest.fixture(scope="session")

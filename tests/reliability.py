@@ -1,5 +1,5 @@
-"""Helpers for the reliability tests: whole-tree snapshots (files, folders, links), the CLI run in-process with its
-output captured, and `migrate` run in a forked child that the fault hook may SIGKILL."""
+"""Helpers for the reliability tests: whole-tree snapshots (files, folders, links), `migrate` run in a forked child
+that the fault hook may SIGKILL, and the files a run reads. The CLI itself runs through `support.run_cli`."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ import os
 import shutil
 import signal
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from splitter.changes import changeset, faults, journal as changes, state
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+from support import FIXTURES, REPO_ROOT, Run, run_cli  # noqa: F401  (Run, run_cli: re-exported)
 
 
 def _changes_something(case: Path) -> bool:
@@ -71,40 +69,6 @@ def migrating_cases() -> list[str]:
 def copy_case(case: str, target: Path) -> Path:
     shutil.copytree(FIXTURES / case / "before", target, symlinks=True)
     return target
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def lines(self) -> list[str]:
-        return [line for line in self.err.splitlines() if line.strip()]
-
-
-def run_cli(*args: str | Path) -> Run:
-    """`lambda-split ARGS` in-process; a Python traceback or an 'internal error' fails the calling test."""
-    from splitter.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    previous = os.environ.pop("LAMBDA_SPLIT_DEBUG", None)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                main([str(a) for a in args])
-                code = 0
-            except SystemExit as done:
-                code = done.code if isinstance(done.code, int) else (0 if done.code is None else 2)
-    finally:
-        if previous is not None:
-            os.environ["LAMBDA_SPLIT_DEBUG"] = previous
-    result = Run(code, out.getvalue(), err.getvalue())
-    for text in (result.out, result.err):
-        assert "Traceback" not in text, text
-        assert "internal error" not in text, text
-    return result
 
 
 def assert_one_clear_line(run: Run, *words: str) -> None:
@@ -170,7 +134,7 @@ KILLED = signal.SIGKILL
 
 _reads: list[str] | None = None
 _ALLOWED_READS = tuple(sorted({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix,
-                                                              Path(__file__).resolve().parents[1])}))
+                                                              REPO_ROOT)}))
 
 
 def _record_open(event: str, args: tuple) -> None:

@@ -4,13 +4,12 @@ migration `--dry-run` previews (exit 0), and after `migrate` no hazard is left. 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from support import BENCHMARKS, run_cli
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+sys.path.insert(0, str(BENCHMARKS))
 
 from generate import generate  # noqa: E402
 
@@ -21,20 +20,20 @@ def test_generated_solution_has_a_hazard_check_reports_and_migrate_previews(tmp_
     assert summary.cs_files == 80 == len(list((tmp_path / "solution").rglob("*.cs")))
     assert summary.mixed_projects >= 1 and summary.arm64_functions > 0
 
-    code, out, err = run_cli(["check", tmp_path / "solution"])
+    code, out, err = run_cli("check", tmp_path / "solution")
     assert code == 1, out + err
     assert f"{summary.mixed_projects} build unit" in out
 
-    code, patch, err = run_cli(["migrate", "--dry-run", tmp_path / "solution"])
+    code, patch, err = run_cli("migrate", "--dry-run", tmp_path / "solution")
     assert code == 0, err
     assert patch.startswith("diff --git") and "Files (dry run, nothing written):" in err
 
 
 def test_migrated_generated_solution_has_no_hazard_left(tmp_path):
     generate(tmp_path / "solution", functions=20, files=120, fmt="yaml", seed=3)
-    code, _, err = run_cli(["migrate", tmp_path / "solution"])
+    code, _, err = run_cli("migrate", tmp_path / "solution")
     assert code == 0, err
-    code, out, err = run_cli(["check", tmp_path / "solution"])
+    code, out, err = run_cli("check", tmp_path / "solution")
     assert code == 0, out + err
 
 

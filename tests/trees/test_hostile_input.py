@@ -22,8 +22,9 @@ import pytest
 from invariants import (assert_architectures_kept, assert_handlers_resolve, assert_nothing_lost,
                         assert_one_architecture_per_build, git_run, read_tree)
 from reliability import (assert_one_clear_line, copy_case, copy_interrupted, leftovers, reads_outside,
-                         reads_recorded, run_cli, snapshot)
+                         reads_recorded, snapshot)
 from splitter.changes.journal import JOURNAL_NAME, TEMP_SUFFIX
+from support import run_cli
 
 
 @pytest.fixture

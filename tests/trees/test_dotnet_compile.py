@@ -6,23 +6,15 @@ from pathlib import Path
 
 import pytest
 
+import builders
 import dotnet_compile
-from dotnet_compile import assert_compiles, compile_solution, mcs  # noqa: F401  (mcs is a fixture)
-
-LIB_CSPROJ = """<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <TargetFramework>net8.0</TargetFramework>
-  </PropertyGroup>
-{items}</Project>
-"""
-
+from builders import NET8
+from dotnet_compile import assert_compiles, compile_solution
 
 def csproj(*packages: str, refs: tuple[str, ...] = (), extra: str = "", properties: str = "") -> str:
-    items = "".join(f'    <PackageReference Include="{p}" Version="1.0.0" />\n' for p in packages)
-    items += "".join(f'    <ProjectReference Include="{r}" />\n' for r in refs)
-    body = (f"  <ItemGroup>\n{items}  </ItemGroup>\n" if items else "") + extra
-    text = LIB_CSPROJ.format(items=body)
-    return text.replace("</PropertyGroup>", properties + "  </PropertyGroup>", 1) if properties else text
+    """A net8.0 library; `extra` (whole lines) goes before </Project>, `properties` (whole lines) into its properties."""
+    return builders.csproj(NET8, {package: "1.0.0" for package in packages}, refs,
+                           extra_properties="\n" + properties.rstrip("\n") if properties else "", extra_items=extra)
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from conftest import run_cli
+from support import run_cli
 from invariants import copy_tree, read_tree
 from splitter.graph.deployers import read_samconfig
 
@@ -38,7 +38,7 @@ SAMCONFIG_DEPLOY_ONLY = 'version = 0.1\n\n[default.deploy.parameters]\nstack_nam
 
 
 def check_json(path, *args) -> tuple[int, dict, str]:
-    code, out, err = run_cli(["check", str(path), "--format", "json", *args])
+    code, out, err = run_cli("check", str(path), "--format", "json", *args)
     return code, json.loads(out), err
 
 
@@ -83,7 +83,7 @@ def test_samconfig_toml_template_file_in_default_build_makes_it_sam_built(tmp_pa
 
 def test_text_notes_why_a_sam_built_mixed_unit_is_no_hazard(tmp_path, make_tree):
     make_tree(tmp_path, project(**{"template.yaml": template(), "samconfig.toml": SAMCONFIG_BUILD}))
-    code, out, err = run_cli(["check", str(tmp_path)])
+    code, out, err = run_cli("check", str(tmp_path))
     assert code == 0 and err == ""
     (note,) = [line for line in out.splitlines() if line.startswith("note:")]
     assert "SAM CLI" in note and "once per architecture" in note and "no hazard" in note
@@ -161,7 +161,7 @@ def test_a_template_nobody_names_is_assumed_lambda_tools_and_the_note_says_sam_w
     unit = only_unit(report)
     assert code == 1 and unit["hazard"] is True and unit["deployer"] == "dotnet-lambda"
     assert unit["deployer_evidence"].startswith("assumed: no aws-lambda-tools-defaults.json or samconfig")
-    code, out, _ = run_cli(["check", str(tmp_path)])
+    code, out, _ = run_cli("check", str(tmp_path))
     assert code == 1
     (note,) = [line for line in out.splitlines() if line.startswith("note:")]
     assert "`sam build`" in note and "would be safe" in note and "--deployer sam" in note
@@ -181,13 +181,13 @@ def test_deployer_dotnet_lambda_overrides_a_samconfig(tmp_path, make_tree):
     code, report, _ = check_json(tmp_path, "--deployer", "dotnet-lambda")
     unit = only_unit(report)
     assert code == 1 and unit["hazard"] is True and unit["deployer_evidence"] == "--deployer dotnet-lambda"
-    code, out, _ = run_cli(["check", str(tmp_path), "--deployer", "dotnet-lambda"])
+    code, out, _ = run_cli("check", str(tmp_path), "--deployer", "dotnet-lambda")
     assert code == 1 and "--deployer dotnet-lambda` to preview the fix" in out
 
 
 def test_an_unknown_deployer_is_a_usage_error(tmp_path, make_tree):
     make_tree(tmp_path, project(**{"template.yaml": template()}))
-    code, _, err = run_cli(["check", str(tmp_path), "--deployer", "terraform"])
+    code, _, err = run_cli("check", str(tmp_path), "--deployer", "terraform")
     assert code == 2 and "terraform" in err
 
 
@@ -210,7 +210,7 @@ def test_migrate_leaves_a_sam_built_project_alone_and_says_why(tmp_path, make_tr
     make_tree(tmp_path / "src", project(**{"template.yaml": template(), "samconfig.toml": SAMCONFIG_BUILD}))
     work = copy_tree(tmp_path / "src", tmp_path / "work")
     before = read_tree(work)
-    code, out, err = run_cli(["migrate", str(work)])
+    code, out, err = run_cli("migrate", str(work))
     assert code == 0, err
     assert "Nothing to do" in err and "SAM CLI" in err and "once per architecture" in err
     assert read_tree(work) == before
@@ -218,11 +218,11 @@ def test_migrate_leaves_a_sam_built_project_alone_and_says_why(tmp_path, make_tr
 
 def test_migrate_deployer_overrides_both_ways(tmp_path, make_tree):
     make_tree(tmp_path / "sam", project(**{"template.yaml": template(), "samconfig.toml": SAMCONFIG_BUILD}))
-    code, out, err = run_cli(["migrate", "--dry-run", str(tmp_path / "sam"), "--deployer", "dotnet-lambda"])
+    code, out, err = run_cli("migrate", "--dry-run", str(tmp_path / "sam"), "--deployer", "dotnet-lambda")
     assert code == 0 and "Split src/A/A.csproj" in err.replace(str(tmp_path / "sam") + "/", "")
     assert "+++ b/template.yaml" in out
     make_tree(tmp_path / "assumed", project(**{"template.yaml": template()}))
-    code, out, err = run_cli(["migrate", "--dry-run", str(tmp_path / "assumed"), "--deployer", "sam"])
+    code, out, err = run_cli("migrate", "--dry-run", str(tmp_path / "assumed"), "--deployer", "sam")
     assert code == 0 and out == "" and "Nothing to do" in err and "--deployer sam" in err
 
 
@@ -262,5 +262,5 @@ def test_a_missing_folder_that_would_have_to_be_split_is_an_error(tmp_path, make
     (error,) = report["errors"]
     assert "'src/Gone'" in error["message"] and "missing folder" in error["message"]
     assert error["path"] == "template.yaml" and error["line"]
-    code, _, err = run_cli(["migrate", "--dry-run", str(tmp_path)])
+    code, _, err = run_cli("migrate", "--dry-run", str(tmp_path))
     assert code == 2 and "missing folder" in err

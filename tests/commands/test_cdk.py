@@ -13,18 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT, run_cli, write_tree
+from builders import LAMBDA, csproj
 from invariants import copy_tree, git_run, read_tree
 from splitter.graph.analyze import analyze
 from splitter.discover import discover
 from splitter.model.apps import cdk_csharp, cdk_python
 from splitter.model.apps.common import Bundling, Piece, TracedString, moved_path
 from splitter.plan.retarget import rewrite
+from support import FIXTURES, run_cli, write_tree
 
-FIXTURES = REPO_ROOT / "fixtures"
-CSPROJ = ('<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup>\n    <TargetFramework>net8.0</TargetFramework>\n'
-          '    <AWSProjectType>Lambda</AWSProjectType>\n    <PublishReadyToRun>true</PublishReadyToRun>\n'
-          '  </PropertyGroup>\n</Project>\n')
+CSPROJ = csproj(LAMBDA)
 HANDLERS = "namespace App\n{\n" + "".join(
     f"    public class {name} {{ public string Run(string s) {{ return s; }} }}\n" for name in "ABCD") + "}\n"
 
@@ -36,8 +34,7 @@ def python_app(tmp_path: Path, stack: str, newline: str = "\n") -> Path:
 
 
 def csharp_app(tmp_path: Path, stack: str, newline: str = "\n", bom: bool = False) -> Path:
-    infra = '<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup>\n    <OutputType>Exe</OutputType>\n' \
-            '  </PropertyGroup>\n</Project>\n'
+    infra = csproj({"OutputType": "Exe"})
     data = ("\ufeff" if bom else "") + stack.replace("\n", newline)
     write_tree(tmp_path, {"cdk.json": '{"app": "dotnet run --project src/Infra/Infra.csproj"}\n',
                           "src/Infra/Infra.csproj": infra, "src/Infra/Stack.cs": data.encode("utf-8"),
@@ -52,7 +49,7 @@ def functions(root: Path) -> dict[str, tuple[str, str | None, str | None]]:
 
 
 def check_json(root: Path) -> tuple[int, dict]:
-    code, out, _ = run_cli(["check", root, "--format", "json"])
+    code, out, _ = run_cli("check", root, "--format", "json")
     return code, json.loads(out)
 
 
@@ -60,7 +57,7 @@ def migrate(root: Path, *args: str) -> tuple[int, str, str]:
     git_run(root, "init", "-q")
     git_run(root, "add", "-A")
     git_run(root, "commit", "-qm", "before")
-    return run_cli(["migrate", root, *args])
+    return run_cli("migrate", root, *args)
 
 
 PY_HEAD = '''import aws_cdk as cdk
@@ -200,7 +197,7 @@ def test_bundling_runtime_that_contradicts_a_function_alone_is_a_warning(tmp_pat
                              image=lambda_.Runtime.DOTNET_8.bundling_image,
                              command=["dotnet", "publish", "-c", "Release", "--runtime", "linux-x64"])))
 ''')
-    code, out, _ = run_cli(["check", tmp_path])
+    code, out, _ = run_cli("check", tmp_path)
     assert code == 0
     assert re.search(r"app\.py:9:1: warning\[LS107\]: Arm runs on arm64, but its bundling command builds for "
                      r"x86_64", out)
@@ -245,7 +242,7 @@ def _changed_regions(before: str, after: str) -> list[tuple[int, int]]:
 def test_python_fixture_migration_changes_only_characters_inside_string_literals(tmp_path):
     work = copy_tree(FIXTURES / "cdk-python" / "before", tmp_path / "work")
     before = (work / "thumbnails_cdk" / "thumbnails_stack.py").read_text(encoding="utf-8")
-    code, _, err = run_cli(["migrate", work])
+    code, _, err = run_cli("migrate", work)
     assert code == 0, err
     after = (work / "thumbnails_cdk" / "thumbnails_stack.py").read_text(encoding="utf-8")
     spans = _string_spans(before)
@@ -319,7 +316,7 @@ class S(cdk.Stack):
     assert "mounts only src/App.Arm64" in err and "'/asset-input/App.Arm64'" in err
     stack = (tmp_path / "app.py").read_text()
     assert stack.count("linux-x64") == 1 and 'from_asset("src/App.Arm64", bundling=SHARED)' in stack
-    code, out, _ = run_cli(["check", tmp_path])
+    code, out, _ = run_cli("check", tmp_path)
     assert code == 0 and "Fb runs on arm64, but its bundling command builds for x86_64" in out
 
 
@@ -438,7 +435,7 @@ def test_csharp_migration_splices_values_and_keeps_bom_and_crlf(tmp_path):
 
 def test_csharp_fixture_hunks_in_the_dry_run_patch_are_exactly_the_stack_edits(tmp_path):
     work = copy_tree(FIXTURES / "cdk-csharp" / "before", tmp_path / "work")
-    code, patch, err = run_cli(["migrate", "--dry-run", work])
+    code, patch, err = run_cli("migrate", "--dry-run", work)
     assert code == 0, err
     header = "diff --git a/src/Infra/PaymentsStack.cs b/src/Infra/PaymentsStack.cs\n"
     stack = patch.split(header)[1].split("diff --git")[0]
@@ -491,7 +488,7 @@ namespace Infra
     }
 }
 ''')
-    code, out, _ = run_cli(["check", tmp_path])
+    code, out, _ = run_cli("check", tmp_path)
     assert code == 0
     assert re.search(r"Stack\.cs:13:1: warning\[LS106\]: cannot decide function `name`: it is built in a "
                      r"foreach statement \(line 11\)", out), out
@@ -503,7 +500,7 @@ namespace Infra
 
 def test_an_app_above_the_project_folder_is_found_inside_the_repository(tmp_path):
     work = copy_tree(FIXTURES / "cdk-python" / "before", tmp_path / "work")
-    code, out, _ = run_cli(["check", work / "src" / "Thumbnails"])
+    code, out, _ = run_cli("check", work / "src" / "Thumbnails")
     assert code == 1 and "thumbnails_stack.py" in out
 
 
@@ -514,7 +511,7 @@ def test_cdk_json_given_as_the_path_is_checked():
 
 def test_a_cdk_app_in_another_language_is_named_not_guessed(tmp_path):
     write_tree(tmp_path, {"cdk.json": '{"app": "npx ts-node --prefer-ts-exts bin/app.ts"}\n'})
-    code, out, err = run_cli(["check", tmp_path])
+    code, out, err = run_cli("check", tmp_path)
     assert code == 2 and "no CloudFormation template found" in err
     assert "runs `npx ts-node --prefer-ts-exts bin/app.ts`; lambda-split reads CDK apps written in Python or C#" in out
 
@@ -522,13 +519,13 @@ def test_a_cdk_app_in_another_language_is_named_not_guessed(tmp_path):
 def test_a_cdk_app_without_lambda_functions_has_no_hazard(tmp_path):
     write_tree(tmp_path, {"cdk.json": '{"app": "python3 app.py"}\n',
                           "app.py": "import aws_cdk as cdk\napp = cdk.App()\napp.synth()\n"})
-    code, out, _ = run_cli(["check", tmp_path])
+    code, out, _ = run_cli("check", tmp_path)
     assert code == 0 and out.startswith("No hazard: 0 build units (0 functions) in 1 app file")
 
 
 def test_a_python_syntax_error_is_one_error_line(tmp_path):
     python_app(tmp_path, PY_HEAD + "lambda_.Function(self, 'X', code=\n")
-    code, _, err = run_cli(["check", tmp_path])
+    code, _, err = run_cli("check", tmp_path)
     assert code == 2 and re.fullmatch(r"lambda-split: error: .*app\.py:\d+: not valid Python: .*\n", err), err
 
 

@@ -14,31 +14,22 @@ from invariants import (assert_architectures_kept, assert_handlers_resolve, asse
                         assert_one_architecture_per_build, assert_one_generator_per_template,
                         assert_only_intended_template_lines, assert_resources_unchanged, copy_tree, git_run,
                         read_tree, resources_by_id, template_origin)
-from splitter.cli import main
+from support import FIXTURES, run_cli
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "before").is_dir())
 UPDATE = os.environ.get("LAMBDA_SPLIT_UPDATE_FIXTURES") == "1"
 
 
-def run(args: list[str], capsys) -> tuple[int, bytes, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(args)
-    out = capsys.readouterr()
-    assert "Traceback" not in out.err and "internal error" not in out.err, out.err
-    return exit_info.value.code, out.out.encode("utf-8", errors="surrogateescape"), out.err
-
-
-def migrate_tree(case: str, tmp_path: Path, capsys) -> tuple[Path, Path, int, str]:
+def migrate_tree(case: str, tmp_path: Path) -> tuple[Path, Path, int, str]:
     before = FIXTURES / case / "before"
     work = copy_tree(before, tmp_path / "work")
-    code, _, err = run(["migrate", str(work)], capsys)
+    code, _, err = run_cli("migrate", str(work))
     return before, work, code, err
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_migrate_gives_the_expected_tree(case, tmp_path, capsys):
-    before, work, code, err = migrate_tree(case, tmp_path, capsys)
+def test_migrate_gives_the_expected_tree(case, tmp_path):
+    before, work, code, err = migrate_tree(case, tmp_path)
     assert code == 0, err
     expected_dir = FIXTURES / case / "after"
     if UPDATE:
@@ -49,8 +40,8 @@ def test_migrate_gives_the_expected_tree(case, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_migrate_keeps_every_invariant(case, tmp_path, capsys):
-    before, work, code, err = migrate_tree(case, tmp_path, capsys)
+def test_migrate_keeps_every_invariant(case, tmp_path):
+    before, work, code, err = migrate_tree(case, tmp_path)
     assert code == 0, err
     before_tree, after_tree = read_tree(before), read_tree(work)
     assert_architectures_kept(before, work)
@@ -68,43 +59,43 @@ def test_migrate_keeps_every_invariant(case, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_second_migrate_changes_nothing(case, tmp_path, capsys):
-    _, work, code, _ = migrate_tree(case, tmp_path, capsys)
+def test_second_migrate_changes_nothing(case, tmp_path):
+    _, work, code, _ = migrate_tree(case, tmp_path)
     assert code == 0
     first = read_tree(work)
-    code, out, err = run(["migrate", str(work), "--allow-dirty"], capsys)
+    code, out, err = run_cli("migrate", str(work), "--allow-dirty")
     assert code == 0, err
     assert "Nothing to do" in err
     assert read_tree(work) == first
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_dry_run_patch_applies_to_exactly_the_migrated_tree(case, tmp_path, capsys):
+def test_dry_run_patch_applies_to_exactly_the_migrated_tree(case, tmp_path):
     before = FIXTURES / case / "before"
     patched = copy_tree(before, tmp_path / "patched")
     untouched = read_tree(patched)
-    code, patch, err = run(["migrate", "--dry-run", str(patched)], capsys)
+    code, patch, err = run_cli("migrate", "--dry-run", str(patched))
     assert code == 0, err
     assert read_tree(patched) == untouched, "--dry-run wrote something"
     if patch:
-        git_run(patched, "apply", "--whitespace=nowarn", "-", stdin=patch)
-    _, migrated, code, err = migrate_tree(case, tmp_path / "m", capsys)
+        git_run(patched, "apply", "--whitespace=nowarn", "-", stdin=patch.encode("utf-8", errors="surrogateescape"))
+    _, migrated, code, err = migrate_tree(case, tmp_path / "m")
     assert code == 0, err
     assert read_tree(patched) == read_tree(migrated)
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_migrated_solution_type_checks_with_mcs(case, tmp_path, capsys):
+def test_migrated_solution_type_checks_with_mcs(case, tmp_path):
     from dotnet_compile import assert_compiles, require_mcs
     require_mcs()
-    _, work, code, err = migrate_tree(case, tmp_path, capsys)
+    _, work, code, err = migrate_tree(case, tmp_path)
     assert code == 0, err
     assert_compiles(work)
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_migrated_templates_pass_cfn_lint_like_the_originals(case, tmp_path, capsys):
-    before, work, code, err = migrate_tree(case, tmp_path, capsys)
+def test_migrated_templates_pass_cfn_lint_like_the_originals(case, tmp_path):
+    before, work, code, err = migrate_tree(case, tmp_path)
     assert code == 0, err
     for template in sorted(work.rglob("*")):
         rel = template.relative_to(work).as_posix()

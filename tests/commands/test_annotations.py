@@ -8,8 +8,9 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from conftest import run_cli, write_tree
-from dotnet_compile import assert_compiles, mcs  # noqa: F401  (mcs is a fixture)
+from annotated_shop import CSPROJ, FUNCTIONS, MIXED, SERIALIZER, USINGS, defaults, function, shop
+from builders import NET8, csproj
+from dotnet_compile import assert_compiles
 from invariants import (assert_architectures_kept, assert_handlers_resolve, assert_nothing_lost,
                         assert_one_architecture_per_build, assert_one_generator_per_template,
                         assert_resources_unchanged, read_tree)
@@ -21,160 +22,10 @@ from splitter.model.nodes import parse_json
 from splitter.model.yaml_events import parse_yaml
 from splitter.plan.layout import function_projects as _function_projects
 from splitter.plan.result import Options
-
-CSPROJ = """<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <TargetFramework>net8.0</TargetFramework>
-    <GenerateRuntimeConfigurationFiles>true</GenerateRuntimeConfigurationFiles>
-    <AWSProjectType>Lambda</AWSProjectType>
-    <PublishReadyToRun>true</PublishReadyToRun>{extra}
-  </PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include="Amazon.Lambda.Annotations" Version="1.7.0" />
-    <PackageReference Include="Amazon.Lambda.Core" Version="2.5.0" />
-    <PackageReference Include="Amazon.Lambda.Serialization.SystemTextJson" Version="2.4.4" />
-    <PackageReference Include="Microsoft.Extensions.DependencyInjection" Version="8.0.0" />
-  </ItemGroup>
-</Project>
-"""
-
-USINGS = """using System;
-using Amazon.Lambda.Annotations;
-using Amazon.Lambda.Core;
-"""
-
-SERIALIZER = """using Amazon.Lambda.Core;
-
-[assembly: LambdaSerializer(typeof(Amazon.Lambda.Serialization.SystemTextJson.DefaultLambdaJsonSerializer))]
-"""
-
-FUNCTIONS = USINGS + """
-namespace Shop
-{
-    public class Functions
-    {
-        private const int Limit = 10;
-        private readonly IClock _clock;
-        private readonly string _region;
-
-        public Functions(IClock clock)
-        {
-            _clock = clock;
-            _region = "eu-west-1";
-        }
-
-        [LambdaFunction]
-        public string Ping()
-        {
-            return Stamp("pong");
-        }
-
-        [LambdaFunction]
-        public int Count(int value)
-        {
-            return Math.Min(value, Limit);
-        }
-
-        [LambdaFunction]
-        public string Where()
-        {
-            return Stamp(_region);
-        }
-
-        private string Stamp(string text)
-        {
-            return text + " at " + _clock.Now();
-        }
-
-        public static string Unused()
-        {
-            return "kept";
-        }
-    }
-}
-"""
-
-CLOCK = """namespace Shop
-{
-    public interface IClock
-    {
-        string Now();
-    }
-
-    internal class Clock : IClock
-    {
-        public string Now()
-        {
-            return "now";
-        }
-    }
-}
-"""
-
-STARTUP = """using Amazon.Lambda.Annotations;
-using Microsoft.Extensions.DependencyInjection;
-
-namespace Shop
-{
-    [LambdaStartup]
-    public class Startup
-    {
-        public void ConfigureServices(IServiceCollection services)
-        {
-            services.AddSingleton<IClock, Clock>();
-        }
-    }
-}
-"""
-
-
-def function(method: str, architecture: str | None, cls: str = "Shop.Functions", **properties) -> tuple[str, dict]:
-    logical_id = cls.replace(".", "") + method + "Generated"
-    props = {"Architectures": [architecture]} if architecture else {}
-    props.update({"Runtime": "dotnet8", "CodeUri": ".", "MemorySize": 512, "Timeout": 30,
-                  "Policies": ["AWSLambdaBasicExecutionRole"], "PackageType": "Zip",
-                  "Handler": f"Shop::{cls}_{method}_Generated::{method}"})
-    props.update(properties)
-    return logical_id, {"Type": "AWS::Serverless::Function", "Metadata": {"Tool": "Amazon.Lambda.Annotations"},
-                        "Properties": props}
-
-
-def template(*resources: tuple[str, dict], **sections) -> str:
-    document = {"AWSTemplateFormatVersion": "2010-09-09", "Transform": "AWS::Serverless-2016-10-31",
-                "Description": "Shop. This template is partially managed by Amazon.Lambda.Annotations (v1.7.0.0).",
-                **{k: v for k, v in sections.items() if k in ("Parameters", "Globals")},
-                "Resources": dict(resources)}
-    if "Outputs" in sections:
-        document["Outputs"] = sections["Outputs"]
-    return json.dumps(document, indent=2)
-
-
-def defaults(**extra) -> str:
-    data = {"profile": "default", "region": "eu-west-1", "configuration": "Release", "s3-prefix": "Shop/",
-            "template": "serverless.template", "template-parameters": "", **extra}
-    return json.dumps(data, indent=2)
-
-
-MIXED = (function("Ping", None), function("Count", "arm64"), function("Where", "arm64"))
-
-
-def shop(tmp_path: Path, files: dict[str, str] | None = None, resources=MIXED, csproj_extra: str = "",
-         **sections) -> Path:
-    tree = {
-        "src/Shop/Shop.csproj": CSPROJ.format(extra=csproj_extra),
-        "src/Shop/AssemblyInfo.cs": SERIALIZER,
-        "src/Shop/Functions.cs": FUNCTIONS,
-        "src/Shop/Clock.cs": CLOCK,
-        "src/Shop/Startup.cs": STARTUP,
-        "src/Shop/serverless.template": template(*resources, **sections),
-        "src/Shop/aws-lambda-tools-defaults.json": defaults(**{"stack-name": "shop"}),
-    }
-    tree.update(files or {})
-    return write_tree(tmp_path, {k: v for k, v in tree.items() if v is not None})
-
+from support import run_cli, write_tree
 
 def migrate(root: Path, *args: str) -> tuple[int, str]:
-    code, out, err = run_cli(["migrate", root, *args])
+    code, out, err = run_cli("migrate", root, *args)
     return code, err
 
 
@@ -322,7 +173,7 @@ def test_windows_line_endings_and_byte_order_marks_survive_the_split(tmp_path):
     for path in root.rglob("*"):
         if path.is_file():
             path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
-    code, out, err = run_cli(["migrate", root, "--format", "json"])
+    code, out, err = run_cli("migrate", root, "--format", "json")
     assert code == 0, err
     assert json.loads(out)["schema"] == "lambda-split/migrate/v1"
     for rel in ("src/Shop.X64/serverless.template", "src/Shop.Arm64/serverless.template",
@@ -509,19 +360,7 @@ def test_an_executable_with_a_hand_written_main_exits_2(tmp_path):
 
 # -- refused ---------------------------------------------------------------------------------------------------------
 
-TESTS_CSPROJ = """<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <TargetFramework>net8.0</TargetFramework>
-    <IsTestProject>true</IsTestProject>
-  </PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include="xunit" Version="2.7.0" />
-  </ItemGroup>
-  <ItemGroup>
-    <ProjectReference Include="..\\..\\src\\Shop\\Shop.csproj" />
-  </ItemGroup>
-</Project>
-"""
+TESTS_CSPROJ = csproj({**NET8, "IsTestProject": "true"}, {"xunit": "2.7.0"}, ("..\\..\\src\\Shop\\Shop.csproj",))
 
 
 def with_tests_calling(*calls: str) -> dict[str, str]:

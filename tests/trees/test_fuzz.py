@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_real_templates
-from reliability import FIXTURES, leftovers, run_cli, snapshot
+from reliability import leftovers, snapshot
+from support import DEPTHS, FIXTURES, require_real_templates, run_cli
 
 SEED = 8_2024
 FUZZED_FILES = ("serverless.template", "template.yaml", "template.yml", ".csproj", ".sln", ".slnx",
@@ -146,18 +146,25 @@ def assert_migrate_all_or_nothing(work: Path, scratch: Path) -> None:
     shutil.rmtree(copy)
 
 
-def test_mutated_fixture_inputs_never_crash_check_or_migrate(tmp_path):
+# The sample runs the first inputs of the same seeded sequence the exhaustive run goes through.
+def inputs(depth: str, exhaustive: int, sample: int) -> int:
+    return exhaustive if depth == "exhaustive" else sample
+
+
+@DEPTHS
+def test_mutated_fixture_inputs_never_crash_check_or_migrate(depth, tmp_path):
     cases = sorted(p / "before" for p in FIXTURES.iterdir() if (p / "before").is_dir())
     corpus = Corpus.of(cases)
     assert sum(len(files) for _, files in corpus.solutions) >= 20
-    fuzz(corpus, inputs=320, seed=SEED, tmp_path=tmp_path)
+    fuzz(corpus, inputs=inputs(depth, 320, 40), seed=SEED, tmp_path=tmp_path)
 
 
-def test_mutated_real_templates_never_crash_check_or_migrate(tmp_path):
+@DEPTHS
+def test_mutated_real_templates_never_crash_check_or_migrate(depth, tmp_path):
     real = require_real_templates()
     corpus = Corpus.of(sorted(p for p in real.iterdir() if p.is_dir()))
     assert len(corpus.solutions) >= 5
-    fuzz(corpus, inputs=160, seed=SEED + 1, tmp_path=tmp_path)
+    fuzz(corpus, inputs=inputs(depth, 160, 20), seed=SEED + 1, tmp_path=tmp_path)
 
 
 @pytest.mark.parametrize("name", ["serverless.template", "template.yaml", "x.csproj", "x.sln"])
@@ -168,7 +175,8 @@ def test_the_mutator_is_deterministic_and_changes_its_input(name):
     assert changed >= 45
 
 
-def test_mutated_journals_never_crash_resume_or_rollback(tmp_path):
+@DEPTHS
+def test_mutated_journals_never_crash_resume_or_rollback(depth, tmp_path):
     """A journal is data on disk like any other: damaged, it gives exit 2 with one line, and never a write outside."""
     from reliability import copy_case, copy_interrupted, killed_run
     from splitter.changes.journal import JOURNAL_NAME
@@ -181,7 +189,7 @@ def test_mutated_journals_never_crash_resume_or_rollback(tmp_path):
     journal = (halfway / JOURNAL_NAME).read_bytes()
     rng = random.Random(SEED + 2)
     outcomes = {0: 0, 2: 0}
-    for number in range(60):
+    for number in range(inputs(depth, 60, 15)):
         work = copy_interrupted(halfway, tmp_path / f"j{number}")
         data = journal
         for _ in range(rng.randint(1, 3)):

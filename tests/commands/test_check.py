@@ -14,17 +14,13 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import REPO_ROOT, run_cli
+from builders import LAMBDA, csproj
+from support import FIXTURES, REPO_ROOT, run_cli
 
-FIXTURES = REPO_ROOT / "fixtures"
 
 
-def csproj(rid: str | None = None, ready_to_run: bool = True) -> str:
-    extra = f"\n    <RuntimeIdentifier>{rid}</RuntimeIdentifier>" if rid else ""
-    return (f'<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup>\n    <TargetFramework>net8.0</TargetFramework>\n'
-            f"    <AWSProjectType>Lambda</AWSProjectType>\n"
-            f"    <PublishReadyToRun>{str(ready_to_run).lower()}</PublishReadyToRun>{extra}\n"
-            f"  </PropertyGroup>\n</Project>\n")
+def lambda_csproj(rid: str | None = None, ready_to_run: bool = True) -> str:
+    return csproj({**LAMBDA, "PublishReadyToRun": str(ready_to_run).lower(), **({"RuntimeIdentifier": rid} if rid else {})})
 
 
 def fn(handler: str = "A::A.F::H", arch: str | None = None, code_uri: str | None = ".", **more) -> dict:
@@ -48,7 +44,7 @@ def sam(resources: dict, globals_function: dict | None = None, parameters: dict 
 
 
 def check(*args) -> tuple[int, str, str]:
-    return run_cli(["check", *args])
+    return run_cli("check", *args)
 
 
 def check_json(*args) -> tuple[int, dict, str]:
@@ -68,7 +64,7 @@ def assert_error_lines(err: str, *needles: str) -> list[str]:
 
 
 MIXED = {
-    "src/A/A.csproj": csproj(),
+    "src/A/A.csproj": lambda_csproj(),
     "src/A/serverless.template": sam({
         "First": fn(arch="x86_64"), "Second": fn(), "Third": fn(arch="arm64"), "Fourth": fn(arch="arm64")}),
 }
@@ -105,7 +101,7 @@ def test_mixed_project_json_reports_the_unit(tmp_path, make_tree):
 
 
 def test_the_unit_is_built_for_its_first_function_in_template_order(tmp_path, make_tree):
-    make_tree(tmp_path, {"A.csproj": csproj(ready_to_run=False), "serverless.template": sam({
+    make_tree(tmp_path, {"A.csproj": lambda_csproj(ready_to_run=False), "serverless.template": sam({
         "Zed": fn(arch="arm64"), "Alpha": fn(arch="x86_64"), "Beta": fn(arch="arm64")})})
     code, report, _ = check_json(tmp_path)
     (unit,) = report["units"]
@@ -117,7 +113,7 @@ def test_the_unit_is_built_for_its_first_function_in_template_order(tmp_path, ma
 
 def test_each_unit_with_one_architecture_exits_0(tmp_path, make_tree):
     make_tree(tmp_path, {
-        "src/Api/Api.csproj": csproj(), "src/Worker/Worker.csproj": csproj(),
+        "src/Api/Api.csproj": lambda_csproj(), "src/Worker/Worker.csproj": lambda_csproj(),
         "serverless.template": sam({"Get": fn(code_uri="src/Api"), "List": fn(code_uri="src/Api", arch="x86_64"),
                                     "Work": fn(code_uri="src/Worker", arch="arm64"),
                                     "Purge": fn(code_uri="src/Worker", arch="arm64")})})
@@ -129,7 +125,7 @@ def test_each_unit_with_one_architecture_exits_0(tmp_path, make_tree):
 
 
 def test_globals_architecture_with_one_override_is_a_hazard(tmp_path, make_tree):
-    make_tree(tmp_path, {"A.csproj": csproj(), "serverless.template": sam(
+    make_tree(tmp_path, {"A.csproj": lambda_csproj(), "serverless.template": sam(
         {"Inherits": fn(code_uri=None), "Overrides": fn(code_uri=None, arch="x86_64")},
         globals_function={"Architectures": ["arm64"], "CodeUri": "."})})
     code, report, _ = check_json(tmp_path)
@@ -171,7 +167,7 @@ Resources:
 
 def test_yaml_short_tags_and_comments_mixed_exits_1(tmp_path, make_tree):
     template = YAML_MIXED.replace("Parameters:\n", "Parameters:\n  DefaultArch: {Type: String, Default: arm64}\n")
-    make_tree(tmp_path, {"template.yaml": template, "src/Shop/Shop.csproj": csproj()})
+    make_tree(tmp_path, {"template.yaml": template, "src/Shop/Shop.csproj": lambda_csproj()})
     code, report, _ = check_json(tmp_path)
     assert code == 1
     assert report["units"][0]["functions"] == {"arm64": ["Api"], "x86_64": ["Worker"]}
@@ -183,8 +179,8 @@ def test_crlf_templates_with_or_without_bom_are_checked(tmp_path, make_tree, bom
     json_text = sam({"X": fn(arch="x86_64", code_uri="src/A"), "Y": fn(arch="arm64", code_uri="src/A")})
     yaml_text = YAML_MIXED.replace("Parameters:\n", "Parameters:\n  DefaultArch: {Type: String, Default: arm64}\n")
     to_bytes = (lambda text: (codecs.BOM_UTF8 if bom else b"") + text.replace("\n", "\r\n").encode())
-    make_tree(tmp_path, {"json/serverless.template": to_bytes(json_text), "json/src/A/A.csproj": to_bytes(csproj()),
-                         "yaml/template.yaml": to_bytes(yaml_text), "yaml/src/Shop/Shop.csproj": to_bytes(csproj())})
+    make_tree(tmp_path, {"json/serverless.template": to_bytes(json_text), "json/src/A/A.csproj": to_bytes(lambda_csproj()),
+                         "yaml/template.yaml": to_bytes(yaml_text), "yaml/src/Shop/Shop.csproj": to_bytes(lambda_csproj())})
     code, report, _ = check_json(tmp_path)
     assert code == 1 and report["errors"] == []
     assert sorted(u["template"] for u in report["units"] if u["hazard"]) == ["json/serverless.template",
@@ -194,7 +190,7 @@ def test_crlf_templates_with_or_without_bom_are_checked(tmp_path, make_tree, bom
 def test_plain_cloudformation_functions_are_grouped_by_s3key(tmp_path, make_tree):
     lambda_fn = (lambda arch, code: {"Type": "AWS::Lambda::Function", "Properties": {
         "Handler": "A::A.F::H", "Runtime": "dotnet8", "Architectures": [arch], "Code": code}})
-    make_tree(tmp_path, {"src/A/A.csproj": csproj(), "stack.template": json.dumps({
+    make_tree(tmp_path, {"src/A/A.csproj": lambda_csproj(), "stack.template": json.dumps({
         "AWSTemplateFormatVersion": "2010-09-09", "Resources": {
             "X": lambda_fn("x86_64", {"S3Key": "src/A"}), "Y": lambda_fn("arm64", {"S3Bucket": "", "S3Key": "src/A"}),
             "Remote": lambda_fn("arm64", {"S3Bucket": "artifacts", "S3Key": "src/A"})}})})
@@ -209,10 +205,10 @@ def test_several_templates_and_projects_in_one_solution(tmp_path, make_tree):
         "services/pay/serverless.template": sam({"Charge": fn(code_uri="src/Pay", arch="x86_64"),
                                                  "Hook": fn(code_uri="src/Pay", arch="arm64"),
                                                  "Legacy": fn(code_uri="src/Legacy")}),
-        "services/pay/src/Pay/Pay.csproj": csproj(), "services/pay/src/Legacy/Legacy.csproj": csproj(),
+        "services/pay/src/Pay/Pay.csproj": lambda_csproj(), "services/pay/src/Legacy/Legacy.csproj": lambda_csproj(),
         "services/search/template.yaml": "Resources:\n  Find:\n    Type: AWS::Serverless::Function\n"
                                          "    Properties: {CodeUri: src/Search, Architectures: [arm64]}\n",
-        "services/search/src/Search/Search.csproj": csproj(),
+        "services/search/src/Search/Search.csproj": lambda_csproj(),
     })
     code, report, _ = check_json(tmp_path)
     assert code == 1
@@ -227,7 +223,7 @@ def test_several_templates_and_projects_in_one_solution(tmp_path, make_tree):
 def test_image_functions_are_listed_and_never_a_hazard(tmp_path, make_tree):
     image = (lambda arch: {"Type": "AWS::Serverless::Function", "Properties": {
         "PackageType": "Image", "Architectures": [arch]}, "Metadata": {"DockerContext": "."}})
-    make_tree(tmp_path, {"A.csproj": csproj(), "serverless.template": sam({
+    make_tree(tmp_path, {"A.csproj": lambda_csproj(), "serverless.template": sam({
         "ImgX": image("x86_64"), "ImgArm": image("arm64"), "Zip": fn(arch="arm64")})})
     code, report, _ = check_json(tmp_path)
     assert code == 0
@@ -249,7 +245,7 @@ def test_a_folder_without_a_project_is_zipped_as_is_and_only_warned_about(tmp_pa
 # -- warnings --------------------------------------------------------------------------------------------------------
 
 def test_codeuri_spelled_two_ways_for_one_project_is_a_warning(tmp_path, make_tree):
-    make_tree(tmp_path, {"src/A/A.csproj": csproj(), "serverless.template": sam({
+    make_tree(tmp_path, {"src/A/A.csproj": lambda_csproj(), "serverless.template": sam({
         "X": fn(code_uri="./src/A", arch="x86_64"), "Y": fn(code_uri="src/A/", arch="arm64")})})
     code, report, _ = check_json(tmp_path)
     assert code == 0                                    # two spellings are two builds, each for one architecture
@@ -262,7 +258,7 @@ def test_codeuri_spelled_two_ways_for_one_project_is_a_warning(tmp_path, make_tr
 
 
 def test_runtime_identifier_contradicting_the_functions_is_a_warning(tmp_path, make_tree):
-    make_tree(tmp_path, {"src/A/A.csproj": csproj(rid="linux-x64"), "serverless.template": sam({
+    make_tree(tmp_path, {"src/A/A.csproj": lambda_csproj(rid="linux-x64"), "serverless.template": sam({
         "Y": fn(code_uri="src/A", arch="arm64")})})
     code, report, _ = check_json(tmp_path)
     assert code == 0
@@ -274,7 +270,7 @@ def test_runtime_identifier_contradicting_the_functions_is_a_warning(tmp_path, m
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "cp1252"])
 def test_project_files_in_windows_encodings_are_read(tmp_path, make_tree, encoding):
     project = ('<?xml version="1.0" encoding="{}"?>\r\n'.format("utf-16" if encoding == "utf-16" else "utf-8")
-               + csproj(rid="linux-x64").replace("<TargetFramework>", "<Description>Caf\u00e9</Description>"
+               + lambda_csproj(rid="linux-x64").replace("<TargetFramework>", "<Description>Caf\u00e9</Description>"
                                                  "<TargetFramework>").replace("\n", "\r\n"))
     make_tree(tmp_path, {"src/A/A.csproj": project.encode(encoding), "serverless.template": sam({
         "Y": fn(code_uri="src/A", arch="arm64")})})
@@ -283,7 +279,7 @@ def test_project_files_in_windows_encodings_are_read(tmp_path, make_tree, encodi
 
 
 def test_runtime_identifier_matching_the_functions_is_fine(tmp_path, make_tree):
-    make_tree(tmp_path, {"src/A/A.csproj": csproj(rid="linux-arm64"), "serverless.template": sam({
+    make_tree(tmp_path, {"src/A/A.csproj": lambda_csproj(rid="linux-arm64"), "serverless.template": sam({
         "Y": fn(code_uri="src/A", arch="arm64")})})
     code, report, _ = check_json(tmp_path)
     assert code == 0 and report["warnings"] == []
@@ -293,7 +289,7 @@ def test_runtime_identifier_matching_the_functions_is_fine(tmp_path, make_tree):
 
 UNRESOLVED_YAML = YAML_MIXED.replace(
     "Parameters:\n", "Parameters:\n  DefaultArch:\n    Type: String\n    AllowedValues: [arm64, x86_64]\n")
-UNRESOLVED = {"src/Shop/Shop.csproj": csproj(), "template.yaml": UNRESOLVED_YAML}
+UNRESOLVED = {"src/Shop/Shop.csproj": lambda_csproj(), "template.yaml": UNRESOLVED_YAML}
 UNRESOLVED_LINE = UNRESOLVED_YAML[:UNRESOLVED_YAML.index("Architectures: [!Ref")].count("\n") + 1
 
 
@@ -320,7 +316,7 @@ def test_parameter_accepts_sams_long_form(tmp_path, make_tree):
 
 def test_parameter_default_resolves_the_ref_and_parameter_overrides_it(tmp_path, make_tree):
     template = YAML_MIXED.replace("Parameters:\n", "Parameters:\n  DefaultArch: {Type: String, Default: x86_64}\n")
-    make_tree(tmp_path, {"src/Shop/Shop.csproj": csproj(), "template.yaml": template})
+    make_tree(tmp_path, {"src/Shop/Shop.csproj": lambda_csproj(), "template.yaml": template})
     assert check(tmp_path)[0] == 0
     assert check(tmp_path, "--parameter", "DefaultArch=arm64")[0] == 1
 
@@ -328,7 +324,7 @@ def test_parameter_default_resolves_the_ref_and_parameter_overrides_it(tmp_path,
 def test_ref_architecture_the_tooling_cannot_evaluate_is_a_warning_unless_defaults_pin_it(tmp_path, make_tree):
     template = YAML_MIXED.replace("Parameters:\n", "Parameters:\n  DefaultArch: {Type: String, Default: arm64}\n")
     template = template.replace("      Architectures:\n        - x86_64\n", "")
-    make_tree(tmp_path, {"src/Shop/Shop.csproj": csproj(), "template.yaml": template})
+    make_tree(tmp_path, {"src/Shop/Shop.csproj": lambda_csproj(), "template.yaml": template})
     code, report, _ = check_json(tmp_path)
     assert code == 0
     (warning,) = report["warnings"]
@@ -341,7 +337,7 @@ def test_ref_architecture_the_tooling_cannot_evaluate_is_a_warning_unless_defaul
 
 
 def test_fn_if_architecture_exits_2_without_suggesting_a_parameter(tmp_path, make_tree):
-    make_tree(tmp_path, {"A.csproj": csproj(), "serverless.template": sam({
+    make_tree(tmp_path, {"A.csproj": lambda_csproj(), "serverless.template": sam({
         "F": fn(Architectures={"Fn::If": ["IsArm", ["arm64"], ["x86_64"]]})})})
     code, _, err = check(tmp_path, "--parameter", "IsArm=true")
     assert code == 2
@@ -350,7 +346,7 @@ def test_fn_if_architecture_exits_2_without_suggesting_a_parameter(tmp_path, mak
 
 
 def test_two_architectures_in_one_function_exit_2(tmp_path, make_tree):
-    make_tree(tmp_path, {"A.csproj": csproj(), "serverless.template": sam({
+    make_tree(tmp_path, {"A.csproj": lambda_csproj(), "serverless.template": sam({
         "F": fn(Architectures=["x86_64", "arm64"])})})
     code, _, err = check(tmp_path)
     assert code == 2
@@ -366,7 +362,7 @@ def test_missing_path_exits_2(tmp_path):
 
 
 def test_no_template_exits_2(tmp_path, make_tree):
-    make_tree(tmp_path, {"src/A/A.csproj": csproj(), "template.json": '{"name": "not cloudformation"}'})
+    make_tree(tmp_path, {"src/A/A.csproj": lambda_csproj(), "template.json": '{"name": "not cloudformation"}'})
     code, _, err = check(tmp_path)
     assert code == 2
     assert_error_lines(err, "no CloudFormation template found")
@@ -375,7 +371,7 @@ def test_no_template_exits_2(tmp_path, make_tree):
 @pytest.mark.parametrize("args", [["check"], ["check", ".", "--parameter", "NoEquals"],
                                   ["check", ".", "--format", "xml"]])
 def test_usage_errors_exit_2(args):
-    code, out, err = run_cli(args)
+    code, out, err = run_cli(*args)
     assert code == 2 and out == "" and err.strip()
 
 
@@ -408,7 +404,7 @@ def test_codeuri_naming_a_missing_folder_exits_2(tmp_path, make_tree):
 def test_codeuri_naming_build_output_not_built_yet_is_a_warning(tmp_path, make_tree, code_uri, kind):
     from splitter.commands import check as check_module
 
-    make_tree(tmp_path, {"src/A/A.csproj": csproj(), "serverless.template": sam({
+    make_tree(tmp_path, {"src/A/A.csproj": lambda_csproj(), "serverless.template": sam({
         "X": fn(code_uri=code_uri, arch="x86_64"), "Y": fn(code_uri=code_uri, arch="arm64")})})
     code, report, _ = check_json(tmp_path)
     assert code == 0 and report["units"][0]["kind"] == kind
@@ -417,7 +413,7 @@ def test_codeuri_naming_build_output_not_built_yet_is_a_warning(tmp_path, make_t
 
 
 def test_folder_with_two_project_files_exits_2(tmp_path, make_tree):
-    make_tree(tmp_path, {"src/A/A.csproj": csproj(), "src/A/B.fsproj": csproj(),
+    make_tree(tmp_path, {"src/A/A.csproj": lambda_csproj(), "src/A/B.fsproj": lambda_csproj(),
                          "serverless.template": sam({"F": fn(code_uri="src/A")})})
     code, _, err = check(tmp_path)
     assert code == 2
@@ -434,7 +430,7 @@ def test_invalid_project_xml_exits_2_with_its_line(tmp_path, make_tree):
 
 @pytest.mark.parametrize("target", ["A.csproj", "serverless.template"])
 def test_a_bom_followed_by_invalid_utf8_exits_2_naming_the_file(tmp_path, make_tree, target):
-    make_tree(tmp_path, {"A.csproj": csproj(), "serverless.template": sam({"F": fn()})})
+    make_tree(tmp_path, {"A.csproj": lambda_csproj(), "serverless.template": sam({"F": fn()})})
     path = tmp_path / target
     path.write_bytes(codecs.BOM_UTF8 + path.read_bytes().replace(b"net8.0", b"net\xff8").replace(b"dotnet8", b"\xff"))
     code, _, err = check(tmp_path)
@@ -485,7 +481,7 @@ def test_external_entity_in_directory_build_props_is_never_read(tmp_path, make_t
     # Refused as in a project file (it was skipped, its properties silently dropped), and never resolved.
     root = hostile_tree(tmp_path, make_tree, "")
     props = (root / "src" / "A" / "A.csproj").read_text()
-    make_tree(root, {"Directory.Build.props": props, "src/A/A.csproj": csproj()})
+    make_tree(root, {"Directory.Build.props": props, "src/A/A.csproj": lambda_csproj()})
     for output_format in ("text", "json"):
         code, out, err = check(root, "--format", output_format)
         assert SECRET not in out and SECRET not in err
@@ -516,8 +512,8 @@ def test_every_warning_code_is_documented_in_the_schema(tmp_path, make_tree):
     template = YAML_MIXED.replace("Parameters:\n", "Parameters:\n  DefaultArch: {Type: String, Default: arm64}\n")
     make_tree(tmp_path, {
         "shop/template.yaml": template.replace("      Architectures:\n        - x86_64\n", ""),
-        "shop/src/Shop/Shop.csproj": csproj(rid="linux-x64"),
-        "other/src/A/A.csproj": csproj(), "other/prebuilt/bootstrap": "", "other/serverless.template": sam({
+        "shop/src/Shop/Shop.csproj": lambda_csproj(rid="linux-x64"),
+        "other/src/A/A.csproj": lambda_csproj(), "other/prebuilt/bootstrap": "", "other/serverless.template": sam({
             "X": fn(code_uri="./src/A"), "Y": fn(code_uri="src/A/"),
             "P": fn(code_uri="prebuilt", arch="x86_64"), "Q": fn(code_uri="prebuilt", arch="arm64")})})
     code, report, _ = check_json(tmp_path)
@@ -626,6 +622,6 @@ def test_pre_commit_hook_command_fails_on_a_mixed_solution(tmp_path, make_tree, 
     make_tree(tmp_path, MIXED)
     monkeypatch.chdir(tmp_path)
     command = hook["entry"].split()[1:] + hook.get("args", [])
-    assert run_cli(command)[0] == 1
+    assert run_cli(*command)[0] == 1
     (tmp_path / "src" / "A" / "serverless.template").write_text(sam({"X": fn(arch="arm64")}))
-    assert run_cli(command)[0] == 0
+    assert run_cli(*command)[0] == 0

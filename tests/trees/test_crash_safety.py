@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from reliability import (KILLED, assert_one_clear_line, copy_case, copy_interrupted, count_operations, killed_apply,
-                         killed_run, leftovers, migrating_cases, run_cli, snapshot)
+                         killed_run, leftovers, migrating_cases, snapshot)
 from splitter.changes.changeset import ChangeSet
 from splitter.changes.journal import JOURNAL_NAME, TEMP_SUFFIX
+from support import DEPTHS, REPO_ROOT, run_cli, sample_points
 
-REPO = Path(__file__).resolve().parents[1]
 CASES = migrating_cases()
 INCOMPLETE_JOURNAL = JOURNAL_NAME + TEMP_SUFFIX
 ARMED_CLI = ("import sys; from splitter.changes import faults; faults.arm(int(sys.argv[1])); "
@@ -81,31 +81,37 @@ def planned_changes(case: str, tmp_path: Path) -> list:
     return plan(model).changes.changes
 
 
+@DEPTHS
 @pytest.mark.parametrize("case", CASES)
-def test_a_migrate_killed_after_any_file_operation_loses_no_byte(case, tmp_path):
+def test_a_migrate_killed_after_any_file_operation_loses_no_byte(case, depth, tmp_path):
+    """Exhaustive: every kill point. Sample: the first (the journal half written), the middle, the last."""
     before, after, total = expected_trees(case, tmp_path)
     assert total > 10, "the fault hook counted no file operations"
     planned = planned_changes(case, tmp_path)
-    outcomes: Counter[str] = Counter()
-    for n in range(1, total + 1):
+    outcomes: dict[int, str] = {}
+    for n in sample_points(total, depth):
         work = copy_case(case, tmp_path / f"kill{n}")
         assert killed_apply(ChangeSet(work, planned), n) == KILLED, f"fault {n} of {total} did not kill the run"
-        outcomes[settle(work, before, after, tmp_path / f"spare{n}")] += 1
+        outcomes[n] = settle(work, before, after, tmp_path / f"spare{n}")
         shutil.rmtree(tmp_path / f"kill{n}")
         shutil.rmtree(tmp_path / f"spare{n}", ignore_errors=True)
     # The kill points cover the journal's own write, every step of the change, and the journal's removal.
-    assert outcomes["incomplete journal"] >= 1 and outcomes["journal"] >= total - 5, outcomes
-    assert outcomes["result"] == 1, outcomes          # killed after the very last operation: removing the journal
+    assert outcomes[1] == "incomplete journal" and outcomes[(total + 1) // 2] == "journal", outcomes
+    assert outcomes[total] == "result", outcomes      # killed after the very last operation: removing the journal
+    if depth == "exhaustive":
+        counts = Counter(outcomes.values())
+        assert counts["journal"] >= total - 5 and counts["result"] == 1, counts
     untouched = copy_case(case, tmp_path / "beyond")
     assert killed_apply(ChangeSet(untouched, planned), total + 1) is None, "a fault past the last operation fired"
     assert snapshot(untouched) == after
 
 
-def test_a_whole_migrate_killed_at_every_operation_loses_no_byte(tmp_path):
+@DEPTHS
+def test_a_whole_migrate_killed_at_every_operation_loses_no_byte(depth, tmp_path):
     """The same kill points through the CLI (discovery, planning, the dirty-tree check, then the apply)."""
     case = "mixed-json"
     before, after, total = expected_trees(case, tmp_path)
-    for n in range(1, total + 1):
+    for n in sample_points(total, depth):
         work = copy_case(case, tmp_path / f"kill{n}")
         assert killed_run(n, "migrate", work) == KILLED, f"fault {n} of {total} did not kill the run"
         settle(work, before, after, tmp_path / f"spare{n}")
@@ -113,8 +119,9 @@ def test_a_whole_migrate_killed_at_every_operation_loses_no_byte(tmp_path):
         shutil.rmtree(tmp_path / f"spare{n}", ignore_errors=True)
 
 
+@DEPTHS
 @pytest.mark.parametrize("action", ["--resume", "--rollback"])
-def test_a_resume_or_rollback_killed_midway_can_be_run_again(action, tmp_path):
+def test_a_resume_or_rollback_killed_midway_can_be_run_again(action, depth, tmp_path):
     case = "mixed-json"
     before, after, total = expected_trees(case, tmp_path)
     halfway = copy_case(case, tmp_path / "halfway")
@@ -123,7 +130,7 @@ def test_a_resume_or_rollback_killed_midway_can_be_run_again(action, tmp_path):
     copy_interrupted(halfway, probe)
     result, steps = count_operations("migrate", action, probe)
     assert result.code == 0 and steps > 5, result.err
-    for k in range(1, steps + 1):
+    for k in sample_points(steps, depth):
         work = tmp_path / f"again{k}"
         copy_interrupted(halfway, work)
         assert killed_run(k, "migrate", action, work) == KILLED
@@ -141,7 +148,7 @@ def test_the_cli_process_killed_by_the_fault_hook_resumes_to_the_result(tmp_path
         work = copy_case(case, tmp_path / f"kill{n}")
         env = dict(os.environ)
         env.pop("LAMBDA_SPLIT_DEBUG", None)
-        done = subprocess.run([sys.executable, "-c", ARMED_CLI, str(n), "migrate", str(work)], cwd=REPO, env=env,
+        done = subprocess.run([sys.executable, "-c", ARMED_CLI, str(n), "migrate", str(work)], cwd=REPO_ROOT, env=env,
                               capture_output=True, timeout=120)
         assert done.returncode == -KILLED, done.stderr
         settle(work, before, after, tmp_path / f"spare{n}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import random
 import re
 import shutil
@@ -18,30 +17,17 @@ from pathlib import Path
 import pefile
 import pytest
 from elftools.elf.elffile import ELFFile
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from builders import (NET8, EM_386, EM_AARCH64, EM_ARM, IL_ONLY, LINUX_ARM64, LINUX_X64, NATIVE_X64, OSX_ARM64,
+                      R2R_FACADE_X64, R2R_X64, WIN_X64, deps_json, linux_package, with_elf_machine, with_pe_machine,
+                      csproj, write_zip)
+from dotnet_compile import require_mcs
 from splitter.verify.binaries import CorruptBinary, identify
-from splitter.cli import main
-
-DATA = Path(__file__).resolve().parent / "data" / "verify"
-R2R_X64 = DATA / "System.Runtime.InteropServices.RuntimeInformation.dll"
-R2R_FACADE_X64 = DATA / "System.Threading.Timer.dll"
-IL_ONLY = DATA / "mscorlib.dll"
-NATIVE_X64 = DATA / "System.Net.Http.Native.so"
-REAL_TEMPLATES = Path(__file__).resolve().parents[1].parent / "shared" / "real-templates"
-
-LINUX_X64, LINUX_ARM64, WIN_X64, OSX_ARM64 = 0xFD1D, 0xD11D, 0x8664, 0xAA64 ^ 0x4644
-EM_X86_64, EM_AARCH64, EM_386, EM_ARM = 62, 183, 3, 40
-
+from support import FIXTURES, require_real_templates, run_cli, sampled_given
 
 # -- test data -----------------------------------------------------------------------------------------------------
-
-def with_pe_machine(data: bytes, machine: int) -> bytes:
-    pe = pefile.PE(data=data, fast_load=True)
-    pe.FILE_HEADER.Machine = machine
-    return bytes(pe.write())
-
 
 def without_clr_header(data: bytes) -> bytes:
     """The image with its COM descriptor directory cleared: what a native PE looks like to the loader."""
@@ -55,40 +41,10 @@ def native_windows_dll() -> bytes:
     return without_clr_header(with_pe_machine(R2R_X64.read_bytes(), WIN_X64))
 
 
-def with_elf_machine(data: bytes, machine: int) -> bytes:
-    patched = bytearray(data)
-    struct.pack_into("<H", patched, 18, machine)       # e_machine: offset 18 in both ELF classes
-    return bytes(patched)
-
-
 def elf32_header(machine: int) -> bytes:
     """A minimal, valid 32-bit little-endian ELF shared object header (no tables)."""
     ident = b"\x7fELF" + bytes([1, 1, 1, 0]) + bytes(8)
     return ident + struct.pack("<HHIIIIIHHHHHH", 3, machine, 1, 0, 0, 0, 0, 52, 32, 0, 40, 0, 0)
-
-
-def deps_json(rid: str | None, version: str = "v8.0") -> bytes:
-    name = f".NETCoreApp,Version={version}" + (f"/{rid}" if rid else "")
-    return json.dumps({"runtimeTarget": {"name": name, "signature": ""}, "targets": {name: {}}}).encode()
-
-
-def linux_package(cpu: str) -> dict[str, bytes]:
-    """What a ReadyToRun publish for linux-<cpu> holds: R2R assemblies, an IL-only one, a native lib, its deps.json."""
-    r2r, facade, native = R2R_X64.read_bytes(), R2R_FACADE_X64.read_bytes(), NATIVE_X64.read_bytes()
-    if cpu == "arm64":
-        r2r, facade = with_pe_machine(r2r, LINUX_ARM64), with_pe_machine(facade, LINUX_ARM64)
-        native = with_elf_machine(native, EM_AARCH64)
-    return {"Function.dll": r2r, "System.Threading.Timer.dll": facade, "mscorlib.dll": IL_ONLY.read_bytes(),
-            "libSystem.Net.Http.Native.so": native, "Function.deps.json": deps_json(f"linux-{cpu}"),
-            "Function.runtimeconfig.json": b"{}", "Function.pdb": b"not checked"}
-
-
-def write_zip(path: Path, files: dict[str, bytes]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return path
 
 
 def write_folder(path: Path, files: dict[str, bytes]) -> Path:
@@ -100,10 +56,7 @@ def write_folder(path: Path, files: dict[str, bytes]) -> Path:
 
 def mcs_assembly(tmp_path: Path, platform: str) -> bytes:
     """An IL assembly compiled by Mono's mcs for a PlatformTarget (anycpu, x86, x64)."""
-    if shutil.which("mcs") is None:
-        if os.environ.get("CI"):
-            pytest.fail("mcs is missing in CI: .ci/run installs mono-mcs")
-        pytest.skip("mcs (apt-get install mono-mcs) is needed to compile a platform-targeted assembly")
+    require_mcs()
     source = tmp_path / "Lib.cs"
     source.write_text("namespace Lib { public class Greeter { public string Hello() { return \"hi\"; } } }\n")
     output = tmp_path / f"Lib.{platform}.dll"
@@ -113,13 +66,11 @@ def mcs_assembly(tmp_path: Path, platform: str) -> bytes:
 
 
 @pytest.fixture
-def verify(capsys):
+def verify():
     """Run `lambda-split verify ARGS` as a user would; returns (exit code, stdout lines, stderr)."""
     def run(*args) -> tuple[int, list[str], str]:
-        with pytest.raises(SystemExit) as done:
-            main(["verify", *map(str, args)])
-        captured = capsys.readouterr()
-        return done.value.code, [MISMATCH_PREFIX.sub("", line) for line in captured.out.splitlines()], captured.err
+        code, out, err = run_cli("verify", *args)
+        return code, [MISMATCH_PREFIX.sub("", line) for line in out.splitlines()], err
     return run
 
 
@@ -409,10 +360,10 @@ def test_a_100_mb_package_is_checked_in_seconds_reading_headers_only(tmp_path, v
     assert elapsed < 20, f"took {elapsed:.1f}s"   # generous bound for a loaded CI machine; the read count above is the real proof
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.sampled_from([R2R_X64, R2R_FACADE_X64, IL_ONLY, NATIVE_X64]),
-       cut=st.integers(min_value=0, max_value=60000),
-       edits=st.lists(st.tuples(st.integers(min_value=0, max_value=1023), st.integers(0, 255)), max_size=8))
+@sampled_given(settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]), 40,
+               seed=st.sampled_from([R2R_X64, R2R_FACADE_X64, IL_ONLY, NATIVE_X64]),
+               cut=st.integers(min_value=0, max_value=60000),
+               edits=st.lists(st.tuples(st.integers(min_value=0, max_value=1023), st.integers(0, 255)), max_size=8))
 def test_damaged_binaries_are_identified_or_reported_corrupt_never_crash(seed, cut, edits):
     data = bytearray(seed.read_bytes()[:cut] if cut else seed.read_bytes())
     for position, value in edits:
@@ -427,13 +378,7 @@ def test_damaged_binaries_are_identified_or_reported_corrupt_never_crash(seed, c
 
 # -- PATH mode -------------------------------------------------------------------------------------------------------
 
-CSPROJ = """<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <TargetFramework>net8.0</TargetFramework>
-    <PublishReadyToRun>true</PublishReadyToRun>
-  </PropertyGroup>
-</Project>
-"""
+CSPROJ = csproj({**NET8, "PublishReadyToRun": "true"})
 
 
 def write_template(root: Path, functions: list[tuple[str, str, str]]) -> Path:
@@ -536,11 +481,7 @@ def test_artifact_mode_refuses_a_project_folder(tmp_path, verify):
 
 
 def test_path_mode_on_real_solutions_without_builds_reports_missing_packages_only(verify):
-    if not REAL_TEMPLATES.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"{REAL_TEMPLATES} is missing in CI")
-        pytest.skip("shared/real-templates is not beside this clone")
-    for solution in sorted(p for p in REAL_TEMPLATES.iterdir() if p.is_dir()):
+    for solution in sorted(p for p in require_real_templates().iterdir() if p.is_dir()):
         code, report = verify_json(verify, solution)
         assert code in (0, 2), solution
         assert report["mismatches"] == [] and report["packages"] == [], solution
@@ -550,7 +491,7 @@ def test_path_mode_on_real_solutions_without_builds_reports_missing_packages_onl
 def test_serverless_artifact_is_checked_where_the_app_names_it(tmp_path, verify):
     """An app's unit names its package itself (serverless.yml package.artifact): verify reads that zip."""
     work = tmp_path / "app"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "serverless-framework" / "before", work)
+    shutil.copytree(FIXTURES / "serverless-framework" / "before", work)
     write_zip(work / "src/Inventory/bin/Release/net8.0/inventory.zip", linux_package("x64"))
     code, report = verify_json(verify, work)
     assert code == 1, report

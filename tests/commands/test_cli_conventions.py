@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from reliability import run_cli
+from support import REPO_ROOT, run_cli
 from splitter.commands import color as colors, diagnostics
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = REPO_ROOT
 MIXED = REPO / "fixtures" / "mixed-json" / "before"
 DIAGNOSTIC = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning)\[(?P<code>LS\d{3})\]: ")
 ANSI = "\x1b["

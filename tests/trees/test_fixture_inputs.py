@@ -12,10 +12,10 @@ import tree_sitter_c_sharp
 from ruamel.yaml import YAML
 from tree_sitter import Language, Parser
 
-from dotnet_compile import assert_compiles, mcs  # noqa: F401  (mcs is a fixture)
+from dotnet_compile import assert_compiles
 from splitter.model.textfile import decode
+from support import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CASES = sorted(p.parent.name for p in FIXTURES.glob("*/before"))
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 CSHARP = Parser(Language(tree_sitter_c_sharp.language()))

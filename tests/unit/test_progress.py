@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import sys
-from pathlib import Path
 
 from splitter import progress as progress_module
 from splitter.progress import Progress
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from support import BENCHMARKS, run_cli
 
 
 class Terminal(io.StringIO):
@@ -84,16 +81,11 @@ def test_an_error_in_a_stage_is_printed_on_a_clean_line(monkeypatch):
 
 def migrate_dry_run(monkeypatch, tmp_path, stderr: io.StringIO) -> str:
     """`migrate --dry-run` in-process on a generated solution, with progress due at once; its stderr."""
-    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    sys.path.insert(0, str(BENCHMARKS))
     from generate import generate
     generate(tmp_path / "solution", functions=8, files=60, fmt="yaml")
     monkeypatch.setattr(progress_module, "_progress", Progress(delay=0.0))
-    from splitter.cli import main
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr):
-        try:
-            main(["migrate", "--dry-run", str(tmp_path / "solution")])
-        except SystemExit as done:
-            assert done.code == 0
+    assert run_cli("migrate", "--dry-run", tmp_path / "solution", stderr=stderr).code == 0
     return stderr.getvalue()
 
 
@@ -110,17 +102,12 @@ def test_migrate_in_a_pipe_writes_no_progress(monkeypatch, tmp_path):
 
 
 def test_check_shows_its_stages_on_a_terminal_and_erases_them_before_its_report(monkeypatch, tmp_path):
-    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    sys.path.insert(0, str(BENCHMARKS))
     from generate import generate
     generate(tmp_path / "solution", functions=8, files=40, fmt="json")
     monkeypatch.setattr(progress_module, "_progress", Progress(delay=0.0))
-    from splitter.cli import main
     out, err = Terminal(), Terminal()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(["check", str(tmp_path / "solution")])
-        except SystemExit as done:
-            assert done.code == 1
+    assert run_cli("check", tmp_path / "solution", stdout=out, stderr=err).code == 1
     assert "lambda-split: scanning folders 1" in err.getvalue()
     assert "lambda-split: reading templates 1/1" in err.getvalue()
     assert err.getvalue().endswith("\r") and "\r" not in out.getvalue()

@@ -10,42 +10,25 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_real_templates, write_tree
-from dotnet_compile import assert_compiles, mcs  # noqa: F401  (mcs is a fixture: skips, or fails in CI, without mcs)
+from builders import LAMBDA_PACKAGES, NET8, csproj
+from dotnet_compile import assert_compiles
 from invariants import (assert_architectures_kept, assert_handlers_resolve, assert_nothing_lost,
                         assert_one_architecture_per_build, copy_tree, git_run, read_tree)
-from reliability import assert_one_clear_line, run_cli
+from reliability import assert_one_clear_line
 from splitter.graph.analyze import analyze
 from splitter.changes.changeset import ChangeSet, Create, Move
 from splitter.discover import discover
 from splitter.model.csharp import parse_file
+from support import require_real_templates, run_cli, write_tree
 
-LAMBDA_CSPROJ = """<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <TargetFramework>net8.0</TargetFramework>
-    <AWSProjectType>Lambda</AWSProjectType>
-    <GenerateRuntimeConfigurationFiles>true</GenerateRuntimeConfigurationFiles>
-    <PublishReadyToRun>true</PublishReadyToRun>
-  </PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include="Amazon.Lambda.Core" Version="2.5.0" />
-    <PackageReference Include="Amazon.Lambda.Serialization.SystemTextJson" Version="2.4.4" />
-  </ItemGroup>
-{extra}</Project>
-"""
+LAMBDA_CSPROJ = csproj({**NET8, "AWSProjectType": "Lambda", "GenerateRuntimeConfigurationFiles": "true",
+                         "PublishReadyToRun": "true"}, LAMBDA_PACKAGES, extra_items="{extra}")   # str.format: {extra}
 
-TEST_CSPROJ = """<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <TargetFramework>net8.0</TargetFramework>
-  </PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include="Microsoft.NET.Test.Sdk" Version="17.11.1" />
-    <PackageReference Include="xunit" Version="2.9.2" />
-  </ItemGroup>
-  <ItemGroup>
-{references}  </ItemGroup>
-</Project>
-"""
+
+
+def xunit_csproj(*references: str) -> str:
+    """An xunit test project referencing the given projects."""
+    return csproj(NET8, {"Microsoft.NET.Test.Sdk": "17.11.1", "xunit": "2.9.2"}, references)
 
 SERIALIZER = """using Amazon.Lambda.Core;
 
@@ -127,9 +110,8 @@ def test_a_test_project_of_two_split_projects_references_both_function_projects(
     <ProjectReference Include="..\\Core\\Core.csproj" />
   </ItemGroup>
 """),
-        "test/All.Tests/All.Tests.csproj": TEST_CSPROJ.format(references=(
-            '    <ProjectReference Include="..\\..\\src\\Core\\Core.csproj" />\n'
-            '    <ProjectReference Include="..\\..\\src\\Edge\\Edge.csproj" />\n')),
+        "test/All.Tests/All.Tests.csproj": xunit_csproj("..\\..\\src\\Core\\Core.csproj",
+                                                                 "..\\..\\src\\Edge\\Edge.csproj"),
         "test/All.Tests/Tests.cs": """using Xunit;
 
 namespace All.Tests
@@ -186,8 +168,7 @@ namespace Shop
     }
 }
 """,
-        "test/Shop.Tests/Shop.Tests.csproj": TEST_CSPROJ.format(
-            references='    <ProjectReference Include="..\\..\\src\\Shop\\Shop.csproj" />\n'),
+        "test/Shop.Tests/Shop.Tests.csproj": xunit_csproj("..\\..\\src\\Shop\\Shop.csproj"),
         "test/Shop.Tests/CheckoutTests.cs": """using Xunit;
 
 namespace Shop.Tests
@@ -667,8 +648,7 @@ def test_global_usings_of_namespaces_that_left_are_dropped_where_the_namespace_i
 def test_a_test_project_importing_a_namespace_that_moved_references_the_project_that_has_it(tmp_path, mcs):
     files = dangling_namespace_solution()
     files.update({
-        "test/Feed.Tests/Feed.Tests.csproj": TEST_CSPROJ.format(
-            references='    <ProjectReference Include="..\\..\\src\\Feed\\Feed.csproj" />\n'),
+        "test/Feed.Tests/Feed.Tests.csproj": xunit_csproj("..\\..\\src\\Feed\\Feed.csproj"),
         "test/Feed.Tests/IngestTests.cs": """using Feed.Jobs;
 using Xunit;
 

@@ -11,16 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT, run_cli, write_tree
+from builders import LAMBDA, csproj
 from invariants import copy_tree, git_run, read_tree
 from splitter.graph.analyze import analyze
 from splitter.discover import discover
 from splitter.model.yaml_events import parse_yaml
+from support import FIXTURES, run_cli, write_tree
 
-FIXTURES = REPO_ROOT / "fixtures"
-CSPROJ = ('<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup>\n    <TargetFramework>net8.0</TargetFramework>\n'
-          '    <AWSProjectType>Lambda</AWSProjectType>\n    <PublishReadyToRun>true</PublishReadyToRun>\n'
-          '  </PropertyGroup>\n</Project>\n')
+CSPROJ = csproj(LAMBDA)
 HANDLERS = "namespace App\n{\n" + "".join(
     f"    public class {name} {{ public string Run(string s) {{ return s; }} }}\n" for name in "ABCD") + "}\n"
 ZIP = "src/App/bin/Release/net8.0/app.zip"
@@ -39,7 +37,7 @@ def functions(root: Path) -> dict[str, tuple[str | None, str | None, str | None]
 
 
 def check_json(root: Path) -> tuple[int, dict]:
-    code, out, _ = run_cli(["check", root, "--format", "json"])
+    code, out, _ = run_cli("check", root, "--format", "json")
     return code, json.loads(out)
 
 
@@ -47,7 +45,7 @@ def migrate(root: Path, *args: str) -> tuple[int, str, str]:
     git_run(root, "init", "-q")
     git_run(root, "add", "-A")
     git_run(root, "commit", "-qm", "before")
-    return run_cli(["migrate", root, *args])
+    return run_cli("migrate", root, *args)
 
 
 # -- check ------------------------------------------------------------------------------------------------------------
@@ -101,7 +99,7 @@ functions:
 
 
 def test_fixture_check_names_the_hazard_and_the_function_it_cannot_decide():
-    code, out, _ = run_cli(["check", FIXTURES / "serverless-framework" / "before"])
+    code, out, _ = run_cli("check", FIXTURES / "serverless-framework" / "before")
     assert code == 1
     assert "the artifact 'src/Inventory/bin/Release/net8.0/inventory.zip' is one build of" in out
     assert re.search(r"x86_64\s+restock \(.*serverless\.yml:26\)", out)
@@ -155,7 +153,7 @@ def test_serverless_yml_given_as_the_path_is_checked():
 
 def test_a_yaml_error_is_one_error_line(tmp_path):
     service(tmp_path, "service: s\nfunctions:\n  a: [\n")
-    code, _, err = run_cli(["check", tmp_path])
+    code, _, err = run_cli("check", tmp_path)
     assert code == 2 and re.fullmatch(r"lambda-split: error: .*serverless\.yml:\d+: not valid YAML: .*\n", err), err
 
 
@@ -164,7 +162,7 @@ def test_a_yaml_error_is_one_error_line(tmp_path):
 def test_fixture_migration_changes_only_handler_and_artifact_lines(tmp_path):
     work = copy_tree(FIXTURES / "serverless-framework" / "before", tmp_path / "work")
     before = (work / "serverless.yml").read_text()
-    code, _, err = run_cli(["migrate", work])
+    code, _, err = run_cli("migrate", work)
     assert code == 0, err
     after = (work / "serverless.yml").read_text()
     diff = list(difflib.ndiff(before.splitlines(), after.splitlines()))
@@ -218,7 +216,7 @@ functions:
             "{artifact: src/App.Arm64/bin/Release/net8.0/app.zip}}\r\n") in text
     assert functions(tmp_path)["flow"] == ("arm64", "src/App.Arm64/bin/Release/net8.0/app.zip",
                                            "App.Arm64::App.C::Run")
-    code, out, _ = run_cli(["check", tmp_path])
+    code, out, _ = run_cli("check", tmp_path)
     assert code == 0 and out.startswith("No hazard: 2 build units (3 functions) in 1 app file")
 
 
@@ -269,7 +267,7 @@ functions:
                                    "world": ("arm64", "App.Arm64/bin/Release/net8.0/hello.zip",
                                              "App.Arm64::App.B::Run")}
     tree = read_tree(tmp_path)
-    code, _, err = run_cli(["migrate", tmp_path, "--allow-dirty"])
+    code, _, err = run_cli("migrate", tmp_path, "--allow-dirty")
     assert code == 0 and "Nothing to do" in err and read_tree(tmp_path) == tree
 
 

@@ -12,13 +12,14 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 
+from builders import LAMBDA_PACKAGES, NET8, csproj
 from invariants import (assert_architectures_kept, assert_handlers_resolve, assert_nothing_lost,
                         assert_one_architecture_per_build, assert_only_intended_template_lines, functions_by_id,
                         git_run, read_tree)
-from reliability import run_cli
+from support import run_cli, sampled_given
 
 ARCHS = ("x86_64", "arm64")
 SETTINGS = settings(max_examples=50, deadline=None, derandomize=True,
@@ -94,34 +95,11 @@ def solutions(draw) -> Solution:
 
 # -- writing a generated solution ------------------------------------------------------------------------------------
 
-CSPROJ = """<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <TargetFramework>net8.0</TargetFramework>
-    <GenerateRuntimeConfigurationFiles>true</GenerateRuntimeConfigurationFiles>
-    <AWSProjectType>Lambda</AWSProjectType>
-    <PublishReadyToRun>true</PublishReadyToRun>
-  </PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include="Amazon.Lambda.Core" Version="2.5.0" />
-    <PackageReference Include="Amazon.Lambda.Serialization.SystemTextJson" Version="2.4.4" />
-  </ItemGroup>
-</Project>
-"""
+CSPROJ = csproj({**NET8, "GenerateRuntimeConfigurationFiles": "true", "AWSProjectType": "Lambda", "PublishReadyToRun": "true"},
+                LAMBDA_PACKAGES)
 
-TEST_CSPROJ = """<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <TargetFramework>net8.0</TargetFramework>
-    <IsTestProject>true</IsTestProject>
-  </PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include="Microsoft.NET.Test.Sdk" Version="17.9.0" />
-    <PackageReference Include="xunit" Version="2.7.0" />
-  </ItemGroup>
-  <ItemGroup>
-    <ProjectReference Include="..\\..\\src\\{name}\\{name}.csproj" />
-  </ItemGroup>
-</Project>
-"""
+TEST_CSPROJ = csproj({**NET8, "IsTestProject": "true"}, {"Microsoft.NET.Test.Sdk": "17.9.0", "xunit": "2.7.0"},
+                     ("..\\..\\src\\{name}\\{name}.csproj",))   # a str.format template: {name}
 
 
 def handler_file(namespace: str, classes: tuple[HandlerClass, ...]) -> str:
@@ -216,8 +194,7 @@ def migrate_generated(solution: Solution, work: Path) -> tuple[Path, Path]:
     return before, migrated
 
 
-@SETTINGS
-@given(solutions())
+@sampled_given(SETTINGS, 10, solutions())
 def test_every_generated_solution_migrates_keeping_every_invariant(solution):
     with tempfile.TemporaryDirectory() as scratch:
         before, migrated = migrate_generated(solution, Path(scratch))
@@ -262,8 +239,7 @@ def assert_new_files_follow_the_solution(solution: Solution, old: dict, new: dic
             assert crlf == lf, f"{path} is LF in a CRLF solution"
 
 
-@SETTINGS
-@given(solutions())
+@sampled_given(SETTINGS, 10, solutions())
 def test_functions_keep_their_architecture_and_handler_method(solution):
     """Compared function by function: the architecture is the same and the handler names the same type and method
     (only its assembly may change, to the function project's)."""

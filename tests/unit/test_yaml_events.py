@@ -7,17 +7,17 @@ import codecs
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from splitter.errors import SplitterError
 from splitter.model import nodes, yaml_events
 from splitter.model.nodes import Node
 from splitter.model.yaml_events import parse_yaml
+from support import REAL_TEMPLATES, REPO_ROOT, sampled_given
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPUS = sorted([*REPO_ROOT.joinpath("fixtures").rglob("*.y*ml"),
-                 *REPO_ROOT.parent.joinpath("shared", "real-templates").rglob("*.y*ml")])
+                 *REAL_TEMPLATES.rglob("*.y*ml")])
 
 
 def ruamel_tree(text: str) -> Node:
@@ -214,8 +214,8 @@ def documents(draw, depth=0):
     return "\n".join(lines)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(documents(), st.sampled_from(["\n", "\r\n"]))
+@sampled_given(settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]), 40,
+               documents(), st.sampled_from(["\n", "\r\n"]))
 def test_generated_documents_give_ruamels_tree(document, newline):
     assert_same_tree(document.replace("\n", newline) + newline)
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
-from dotnet_compile import assert_compiles, mcs  # noqa: F401  (mcs is a fixture)
+from dotnet_compile import assert_compiles
 from splitter.model.csharp import parser
+from support import run_cli
 
 
 def new(output: Path, name: str, *functions: str, options: tuple[str, ...] = ()) -> tuple[int, str, str]:
-    return run_cli(["new", name, *(a for f in functions for a in ("--function", f)), "--output", output, *options])
+    return run_cli("new", name, *(a for f in functions for a in ("--function", f)), "--output", output, *options)
 
 
 def templates_of(root: Path) -> list[Path]:
@@ -71,7 +71,7 @@ def test_non_ascii_letters_c_sharp_accepts_give_a_solution_that_parses_and_compi
     root = tmp_path / "Zürich.Überweisung"
     for path in root.rglob("*.cs"):
         assert not parser().parse(path.read_bytes()).root_node.has_error, path
-    assert run_cli(["check", root])[0] == 0
+    assert run_cli("check", root)[0] == 0
     assert cfn_lint(templates_of(root)).returncode == 0
     assert_compiles(root)
 
@@ -79,12 +79,12 @@ def test_non_ascii_letters_c_sharp_accepts_give_a_solution_that_parses_and_compi
 # -- verify ----------------------------------------------------------------------------------------------------------
 
 def verify(*args) -> tuple[int, list[str], str]:
-    code, out, err = run_cli(["verify", *map(str, args)])
+    code, out, err = run_cli("verify", *map(str, args))
     return code, out.splitlines(), err
 
 
 def test_a_zip_of_the_publish_folder_itself_is_refused_naming_the_folder(tmp_path):
-    from test_verify import linux_package, write_zip
+    from builders import linux_package, write_zip
     package = write_zip(tmp_path / "fn.zip", {f"publish/{name}": data for name, data in linux_package("arm64").items()})
     for arch in ("arm64", "x86_64"):
         code, _, err = verify(package, "--arch", arch)
@@ -96,7 +96,7 @@ def test_a_zip_of_the_publish_folder_itself_is_refused_naming_the_folder(tmp_pat
 
 
 def test_a_flat_package_with_deps_json_in_a_subfolder_too_is_checked_as_usual(tmp_path):
-    from test_verify import deps_json, linux_package, write_zip
+    from builders import deps_json, linux_package, write_zip
     files = dict(linux_package("arm64"), **{"tools/Helper.deps.json": deps_json("linux-x64")})
     code, lines, err = verify(write_zip(tmp_path / "fn.zip", files), "--arch", "arm64")
     assert code == 0, lines + [err]
@@ -105,7 +105,7 @@ def test_a_flat_package_with_deps_json_in_a_subfolder_too_is_checked_as_usual(tm
 def test_a_package_without_any_dotnet_file_is_bad_input_not_a_pass(tmp_path):
     import zipfile
 
-    from test_verify import linux_package, write_zip
+    from builders import linux_package, write_zip
     empty = tmp_path / "empty.zip"
     zipfile.ZipFile(empty, "w").close()
     nested = write_zip(tmp_path / "outer.zip", {"inner.zip": write_zip(tmp_path / "inner.zip",

@@ -7,16 +7,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_cli, write_tree
-from dotnet_compile import assert_compiles, mcs  # noqa: F401  (mcs is a fixture)
+from annotated_shop import CLOCK, CSPROJ, MIXED, USINGS, function, shop
+from dotnet_compile import assert_compiles
 from invariants import assert_architectures_kept, assert_handlers_resolve, assert_one_generator_per_template, \
     read_tree
 from splitter.model.csharp import parser
-from test_annotations import MIXED, USINGS, function, shop
+from support import run_cli, write_tree
 
 
 def migrate(root: Path, *args: str) -> tuple[int, str]:
-    code, _, err = run_cli(["migrate", root, *args])
+    code, _, err = run_cli("migrate", root, *args)
     return code, err
 
 
@@ -42,8 +42,7 @@ namespace Shop.Reports
 
 def test_a_using_of_a_namespace_whose_types_all_left_the_library_is_dropped_so_the_split_compiles(tmp_path, mcs):
     # Clock.cs stays in the library; its `using Shop.Reports;` named a namespace only Reports (arm64) declared.
-    clock = "using Shop.Reports;\n\n" + (Path(__file__).parent / "test_annotations.py").read_text().split(
-        'CLOCK = """', 1)[1].split('"""', 1)[0]
+    clock = "using Shop.Reports;\n\n" + CLOCK
     resources = MIXED + (function("Daily", "arm64", cls="Shop.Reports.Reports"),)
     root = shop(tmp_path, {"src/Shop/Reports.cs": ARM64_REPORTS, "src/Shop/Clock.cs": clock}, resources=resources)
     code, err = migrate(root)
@@ -231,8 +230,7 @@ def test_a_modern_csharp_solution_splits_keeping_ids_architectures_handlers_and_
                        Timeout=60))
     template = json.dumps({"Transform": "AWS::Serverless-2016-10-31", "Description": "This template is partially "
                            "managed by Amazon.Lambda.Annotations (v1.9.0.0).", "Resources": dict(resources)}, indent=2)
-    csproj = (Path(__file__).parent / "test_annotations.py").read_text().split('CSPROJ = """', 1)[1].split(
-        '"""', 1)[0].format(extra="").replace("net8.0", "net10.0")
+    csproj = CSPROJ.format(extra="").replace("net8.0", "net10.0")
     root = write_tree(tmp_path / "repo", {
         "src/Todo.Api/Todo.Api.csproj": csproj, "src/Todo.Api/Functions.cs": MODERN_FUNCTIONS,
         "src/Todo.Api/Queue/QueueProcessor.cs": MODERN_QUEUE, "src/Todo.Api/Startup.cs": MODERN_STARTUP,
@@ -241,7 +239,7 @@ def test_a_modern_csharp_solution_splits_keeping_ids_architectures_handlers_and_
     for args in (("init", "-q"), ("add", "-A"), ("commit", "-qm", "before")):
         git_run(root, *args)
     before = write_tree(tmp_path / "before", read_tree(root))
-    code, patch, err = run_cli(["migrate", "--dry-run", root])
+    code, patch, err = run_cli("migrate", "--dry-run", root)
     assert code == 0, err
     code, err = migrate(root)
     assert code == 0, err

@@ -4,10 +4,7 @@ names or targets change nothing."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import os
 import re
 import subprocess
 import sys
@@ -24,9 +21,9 @@ from ruamel.yaml import YAML
 from splitter.commands import new as new_command
 from splitter.scaffold import solution as scaffold
 from splitter.changes.journal import JOURNAL_NAME
-from splitter.cli import main
 from splitter.errors import SplitterError
-from dotnet_compile import assert_compiles, mcs  # noqa: F401  (mcs is a fixture: skips, or fails in CI, without mcs)
+from dotnet_compile import assert_compiles
+from support import Run, require_module, run_cli, sampled_given
 
 CSHARP = tree_sitter.Language(tree_sitter_c_sharp.language())
 SDK_CSHARP = "{9A19103F-16F7-4668-BE54-9A1E7A4F7556}"
@@ -34,28 +31,9 @@ SDK_CSHARP = "{9A19103F-16F7-4668-BE54-9A1E7A4F7556}"
 
 # -- running the command -------------------------------------------------------------------------------------------
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-def lambda_split(*args: str) -> Result:
-    """Run the console entry point as a user would: exit code, stdout, stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as done:
-            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 2)
-    return Result(code, out.getvalue(), err.getvalue())
-
-
-def new(output: Path, name: str, *functions: str, options: tuple[str, ...] = ()) -> Result:
+def new(output: Path, name: str, *functions: str, options: tuple[str, ...] = ()) -> Run:
     args = ["new", name, *(a for f in functions for a in ("--function", f)), "--output", str(output), *options]
-    return lambda_split(*args)
+    return run_cli(*args)
 
 
 def tree_of(folder: Path) -> dict[str, bytes]:
@@ -416,18 +394,9 @@ def test_annotations_each_function_project_owns_its_template(generated, variant)
 
 # -- acceptance: tools agree ---------------------------------------------------------------------------------------
 
-def _require(module: str) -> None:
-    try:
-        __import__(module)
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail(f"{module} is required in CI")
-        pytest.skip(f"{module} is not installed")
-
-
 @by_id(VARIANTS)
 def test_cfn_lint_passes_on_every_template(generated, variant):
-    _require("cfnlint")
+    require_module("cfnlint")
     root = generated(variant)
     runtime = variant.options[variant.options.index("--runtime") + 1] if "--runtime" in variant.options \
         else "dotnet8"
@@ -456,7 +425,7 @@ def test_names_that_share_a_namespace_or_local_name_still_compile(tmp_path, mcs,
 
 @by_id(VARIANTS)
 def test_generated_solution_passes_check(generated, variant):
-    result = lambda_split("check", str(generated(variant)))
+    result = run_cli("check", str(generated(variant)))
     assert result.code == 0, result.out + result.err
 
 
@@ -478,7 +447,7 @@ def test_dry_run_lists_the_files_a_real_run_creates_and_writes_nothing(tmp_path)
 
 def test_output_defaults_to_the_current_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = lambda_split("new", "Acme", "--function", "Get:arm64")
+    result = run_cli("new", "Acme", "--function", "Get:arm64")
     assert result.code == 0
     assert "create  Acme/Acme.sln" in result.out.splitlines()
     assert (tmp_path / "Acme" / "Acme.sln").is_file()
@@ -535,7 +504,7 @@ BAD_REQUESTS = [
 @pytest.mark.parametrize("args, message", BAD_REQUESTS, ids=[" ".join(a[1:]) for a, _ in BAD_REQUESTS])
 def test_bad_names_exit_2_with_one_clear_line_and_write_nothing(tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
-    result = lambda_split(*args)
+    result = run_cli(*args)
     assert result.code == 2
     assert message in result.err
     assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
@@ -564,10 +533,10 @@ def test_output_folder_is_created_when_missing(tmp_path):
 pascal_names = st.from_regex(r"[A-Z][a-z]{1,6}(?:[A-Z][a-z0-9]{1,5}){0,2}", fullmatch=True)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(name=st.lists(pascal_names, min_size=1, max_size=3).map(".".join),
-       functions=st.dictionaries(pascal_names, st.sampled_from(["x86_64", "arm64"]), min_size=1, max_size=5),
-       template_format=st.sampled_from(["json", "yaml"]), annotations=st.booleans())
+@sampled_given(settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]), 15,
+               name=st.lists(pascal_names, min_size=1, max_size=3).map(".".join),
+               functions=st.dictionaries(pascal_names, st.sampled_from(["x86_64", "arm64"]), min_size=1, max_size=5),
+               template_format=st.sampled_from(["json", "yaml"]), annotations=st.booleans())
 def test_every_accepted_request_yields_one_resource_per_function_and_parseable_files(name, functions,
                                                                                       template_format, annotations):
     specs = [f"{f}:{a}" for f, a in functions.items()]

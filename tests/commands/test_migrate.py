@@ -5,25 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 
+from builders import LAMBDA, csproj
 from invariants import (assert_architectures_kept, assert_handlers_resolve, assert_one_architecture_per_build,
                         copy_tree, git_run, read_tree)
-from splitter.cli import main
+from support import FIXTURES, run_cli
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
-CSPROJ = """<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <TargetFramework>net8.0</TargetFramework>
-    <AWSProjectType>Lambda</AWSProjectType>
-    <PublishReadyToRun>true</PublishReadyToRun>
-  </PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include="Amazon.Lambda.Core" Version="2.5.0" />
-  </ItemGroup>
-</Project>
-"""
+CSPROJ = csproj(LAMBDA, {"Amazon.Lambda.Core": "2.5.0"})
 
 HANDLERS = {
     "Up.cs": "using System;\n\nnamespace App\n{\n    public class Up\n    {\n"
@@ -58,14 +47,6 @@ JSON_TEMPLATE = """{
 """
 
 
-def run(args, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        main([str(a) for a in args])
-    out = capsys.readouterr()
-    assert "Traceback" not in out.err and "internal error" not in out.err, out.err
-    return exit_info.value.code, out.out, out.err
-
-
 def write(root: Path, files: dict[str, str]) -> Path:
     for rel, text in files.items():
         path = root / rel
@@ -84,11 +65,11 @@ def project_at_root(tmp_path: Path) -> Path:
     return root
 
 
-def test_project_at_repository_root_gets_subfolders_excluded_from_its_globs(tmp_path, capsys):
+def test_project_at_repository_root_gets_subfolders_excluded_from_its_globs(tmp_path):
     root = project_at_root(tmp_path)
     before = tmp_path / "before"
     copy_tree(root, before, git=False)
-    code, _, err = run(["migrate", root], capsys)
+    code, _, err = run_cli("migrate", root)
     assert code == 0, err
     assert (root / "App.X64" / "App.X64.csproj").is_file()
     assert (root / "App.Arm64" / "Down.cs").is_file()
@@ -100,18 +81,18 @@ def test_project_at_repository_root_gets_subfolders_excluded_from_its_globs(tmp_
     assert_handlers_resolve(root)
 
 
-def test_project_at_root_compiles_after_the_split(tmp_path, capsys):
+def test_project_at_root_compiles_after_the_split(tmp_path):
     from dotnet_compile import assert_compiles, require_mcs
     require_mcs()
     root = project_at_root(tmp_path)
-    code, _, err = run(["migrate", root], capsys)
+    code, _, err = run_cli("migrate", root)
     assert code == 0, err
     assert_compiles(root)
 
 
-def test_names_can_be_chosen(tmp_path, capsys):
+def test_names_can_be_chosen(tmp_path):
     root = project_at_root(tmp_path)
-    code, _, err = run(["migrate", root, "--x64-name", "App.Intel", "--arm64-name", "App.Graviton"], capsys)
+    code, _, err = run_cli("migrate", root, "--x64-name", "App.Intel", "--arm64-name", "App.Graviton")
     assert code == 0, err
     assert (root / "App.Intel" / "App.Intel.csproj").is_file()
     assert (root / "App.Graviton" / "App.Graviton.csproj").is_file()
@@ -119,32 +100,32 @@ def test_names_can_be_chosen(tmp_path, capsys):
     assert '"Handler": "App.Graviton::App.Down::Handle"' in template
 
 
-def test_same_name_for_both_projects_is_refused(tmp_path, capsys):
+def test_same_name_for_both_projects_is_refused(tmp_path):
     root = project_at_root(tmp_path)
     snapshot = read_tree(root)
-    code, _, err = run(["migrate", root, "--x64-name", "Same", "--arm64-name", "Same"], capsys)
+    code, _, err = run_cli("migrate", root, "--x64-name", "Same", "--arm64-name", "Same")
     assert code == 2
     assert "different" in err and err.count("\n") == 1
     assert read_tree(root) == snapshot
 
 
-def test_uncommitted_changes_in_a_file_to_touch_are_refused_unless_allowed(tmp_path, capsys):
+def test_uncommitted_changes_in_a_file_to_touch_are_refused_unless_allowed(tmp_path):
     root = project_at_root(tmp_path)
     (root / "Up.cs").write_text(HANDLERS["Up.cs"] + "// work in progress\n")
     snapshot = read_tree(root)
-    code, _, err = run(["migrate", root], capsys)
+    code, _, err = run_cli("migrate", root)
     assert code == 2
     assert "uncommitted" in err and "--allow-dirty" in err
     assert read_tree(root) == snapshot
-    code, _, err = run(["migrate", root, "--allow-dirty"], capsys)
+    code, _, err = run_cli("migrate", root, "--allow-dirty")
     assert code == 0, err
     assert "// work in progress" in (root / "App.X64" / "Up.cs").read_text()
 
 
-def test_dry_run_json_prints_the_plan_and_writes_nothing(tmp_path, capsys):
+def test_dry_run_json_prints_the_plan_and_writes_nothing(tmp_path):
     root = project_at_root(tmp_path)
     snapshot = read_tree(root)
-    code, out, err = run(["migrate", "--dry-run", "--format", "json", root], capsys)
+    code, out, err = run_cli("migrate", "--dry-run", "--format", "json", root)
     assert code == 0, err
     plan = json.loads(out)
     assert plan["schema"] == "lambda-split/migrate/v1"
@@ -157,17 +138,17 @@ def test_dry_run_json_prints_the_plan_and_writes_nothing(tmp_path, capsys):
     assert read_tree(root) == snapshot
 
 
-def test_patch_is_colored_only_when_asked_or_on_a_terminal(tmp_path, capsys):
+def test_patch_is_colored_only_when_asked_or_on_a_terminal(tmp_path):
     root = project_at_root(tmp_path)
-    code, plain, _ = run(["migrate", "--dry-run", root], capsys)
+    code, plain, _ = run_cli("migrate", "--dry-run", root)
     assert code == 0 and "\x1b[" not in plain and plain.startswith("diff --git ")
-    code, colored, _ = run(["migrate", "--dry-run", "--color", root], capsys)
+    code, colored, _ = run_cli("migrate", "--dry-run", "--color", root)
     assert code == 0 and "\x1b[32m+" in colored
 
 
-def test_summary_says_what_moved_what_stayed_and_how_to_deploy(tmp_path, capsys):
+def test_summary_says_what_moved_what_stayed_and_how_to_deploy(tmp_path):
     work = copy_tree(FIXTURES / "shared-handler-yaml" / "before", tmp_path / "w")
-    code, _, err = run(["migrate", "--dry-run", work], capsys)
+    code, _, err = run_cli("migrate", "--dry-run", work)
     assert code == 0
     assert "Benchmarks.Fibonacci moves to Benchmarks.Arm64" in err
     assert "Benchmarks.Hello stays in Benchmarks: functions of both architectures use it" in err
@@ -175,46 +156,46 @@ def test_summary_says_what_moved_what_stayed_and_how_to_deploy(tmp_path, capsys)
     assert "loads the handler's assembly by name" in err
 
 
-def test_slnx_solutions_list_the_new_projects(tmp_path, capsys):
+def test_slnx_solutions_list_the_new_projects(tmp_path):
     root = project_at_root(tmp_path)
     (root / "App.slnx").write_text('<Solution>\n  <Project Path="App.csproj" />\n</Solution>\n')
     git_run(root, "add", "-A")
     git_run(root, "commit", "-qm", "slnx")
-    code, _, err = run(["migrate", root], capsys)
+    code, _, err = run_cli("migrate", root)
     assert code == 0, err
     assert (root / "App.slnx").read_text() == (
         '<Solution>\n  <Project Path="App.csproj" />\n  <Project Path="App.X64/App.X64.csproj" />\n'
         '  <Project Path="App.Arm64/App.Arm64.csproj" />\n</Solution>\n')
 
 
-def test_project_with_no_hazard_is_left_alone(tmp_path, capsys):
+def test_project_with_no_hazard_is_left_alone(tmp_path):
     work = copy_tree(FIXTURES / "single-arch" / "before", tmp_path / "w")
     snapshot = read_tree(work)
-    code, out, err = run(["migrate", work], capsys)
+    code, out, err = run_cli("migrate", work)
     assert code == 0 and "Nothing to do" in err and out == ""
     assert read_tree(work) == snapshot
 
 
-def test_existing_target_folder_is_refused(tmp_path, capsys):
+def test_existing_target_folder_is_refused(tmp_path):
     root = project_at_root(tmp_path)
     write(root, {"App.Arm64/notes.txt": "mine\n"})
     snapshot = read_tree(root)
-    code, _, err = run(["migrate", root, "--allow-dirty"], capsys)
+    code, _, err = run_cli("migrate", root, "--allow-dirty")
     assert code == 2 and "already exists" in err
     assert read_tree(root) == snapshot
 
 
-def test_unknown_architecture_stops_migrate_like_check(tmp_path, capsys):
+def test_unknown_architecture_stops_migrate_like_check(tmp_path):
     root = project_at_root(tmp_path)
     template = (root / "serverless.template").read_text().replace('["arm64"]', '[{"Ref": "Arch"}]')
     (root / "serverless.template").write_text(template)
-    code, _, err = run(["migrate", root, "--allow-dirty"], capsys)
+    code, _, err = run_cli("migrate", root, "--allow-dirty")
     assert code == 2 and "Arch" in err
-    code, _, err = run(["migrate", root, "--allow-dirty", "--parameter", "Arch=arm64", "--dry-run"], capsys)
+    code, _, err = run_cli("migrate", root, "--allow-dirty", "--parameter", "Arch=arm64", "--dry-run")
     assert code == 0, err
 
 
-def test_function_projects_carry_packaging_settings_for_their_architecture(tmp_path, capsys):
+def test_function_projects_carry_packaging_settings_for_their_architecture(tmp_path):
     root = project_at_root(tmp_path)
     write(root, {"aws-lambda-tools-defaults.json": json.dumps({
         "profile": "default", "region": "eu-west-1", "configuration": "Release", "s3-prefix": "app/",
@@ -222,7 +203,7 @@ def test_function_projects_carry_packaging_settings_for_their_architecture(tmp_p
         indent=4) + "\n"})
     git_run(root, "add", "-A")
     git_run(root, "commit", "-qm", "defaults")
-    code, _, err = run(["migrate", root], capsys)
+    code, _, err = run_cli("migrate", root)
     assert code == 0, err
     arm = json.loads((root / "App.Arm64" / "aws-lambda-tools-defaults.json").read_text())
     assert arm["function-architecture"] == "arm64"
@@ -231,7 +212,7 @@ def test_function_projects_carry_packaging_settings_for_their_architecture(tmp_p
     assert (root / "App.Arm64" / "aws-lambda-tools-defaults.json").read_text().startswith('{\n    "Information"')
 
 
-def test_empty_yaml_codeuri_is_replaced_with_valid_yaml(tmp_path, capsys):
+def test_empty_yaml_codeuri_is_replaced_with_valid_yaml(tmp_path):
     from ruamel.yaml import YAML
     root = write(tmp_path / "repo", {**HANDLERS, "App.csproj": CSPROJ, "template.yaml": (
         "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    CodeUri: .\nResources:\n"
@@ -239,7 +220,7 @@ def test_empty_yaml_codeuri_is_replaced_with_valid_yaml(tmp_path, capsys):
         "      Handler: App::App.Up::Handle\n"
         "  DownFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n"
         "      Handler: App::App.Down::Handle\n      Architectures: [arm64]\n")})
-    code, _, err = run(["migrate", root], capsys)
+    code, _, err = run_cli("migrate", root)
     assert code == 0, err
     text = (root / "template.yaml").read_text()
     assert "      CodeUri: App.X64\n" in text

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import assert_spans_reparse
 from splitter.errors import SplitterError
 from splitter.model.nodes import Node, intrinsic, parse_json
 from splitter.model.yaml_events import parse_yaml
 from splitter.model.template import load_template
+from support import assert_spans_reparse
 
 
 def load(tmp_path, name: str, text: str | bytes, parameters=None):

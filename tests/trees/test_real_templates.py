@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from conftest import assert_spans_reparse, require_real_templates, run_cli
 from splitter.discover import discover
 from splitter.model.template import load_template
+from support import assert_spans_reparse, require_real_templates, run_cli
 
 
 @dataclass
@@ -70,7 +70,7 @@ IDS = [case.folder for case in CASES]
 
 
 def check_json(*args) -> tuple[int, dict, str]:
-    code, out, err = run_cli(["check", *args, "--format", "json"])
+    code, out, err = run_cli("check", *args, "--format", "json")
     return code, json.loads(out), err
 
 
@@ -91,7 +91,7 @@ def test_check_on_the_primary_template_folder(case):
 def test_check_on_the_template_file_and_on_the_whole_repository_agree(case):
     root = require_real_templates() / case.folder
     template = root / case.primary
-    assert run_cli(["check", template])[0] == case.code
+    assert run_cli("check", template)[0] == case.code
     code, report, err = check_json(root)
     assert code == case.code, err
     assert case.primary in report["templates"] or case.code == 2
@@ -99,7 +99,7 @@ def test_check_on_the_template_file_and_on_the_whole_repository_agree(case):
 
 def test_sdd_net8_needs_the_lambda_architecture_parameter():
     root = require_real_templates() / "sdd-net8"
-    code, out, err = run_cli(["check", root / "src" / "NET8"])
+    code, out, err = run_cli("check", root / "src" / "NET8")
     assert code == 2 and out == ""
     (line,) = err.strip().splitlines()
     assert line.startswith("lambda-split: error: ") and "template.yaml:7:" in line
@@ -141,12 +141,12 @@ def test_discovery_skips_template_config_folders():
 
 
 def test_missing_real_templates_skip_with_a_reason_but_fail_in_ci(monkeypatch, tmp_path):
-    import conftest
+    import support
 
-    monkeypatch.setattr(conftest, "REAL_TEMPLATES", tmp_path / "absent")
+    monkeypatch.setattr(support, "REAL_TEMPLATES", tmp_path / "absent")
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI always provides it"):
-        conftest.require_real_templates()
+        support.require_real_templates()
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception, match="absent"):
-        conftest.require_real_templates()
+        support.require_real_templates()

@@ -25,12 +25,13 @@ from pathlib import Path
 
 import pytest
 
+from support import REPO_ROOT
 from reliability import (KILLED, assert_one_clear_line, copy_case, copy_interrupted, count_operations, killed_run,
                          leftovers, run_cli, snapshot)
 from splitter.changes import faults, state
 from splitter.changes.journal import JOURNAL_NAME
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = REPO_ROOT
 CASE = "mixed-json"
 TEMPLATE = "src/Orders/serverless.template"
 
