@@ -16,7 +16,7 @@ import click
 
 from splitter.changes import changeset as change_set, journal, patch as patches
 from splitter.errors import SplitterError
-from splitter.graph.migration import load_migration, solution_root
+from splitter.graph.migration import load_migration, repository_root
 from splitter.plan.planner import plan
 from splitter.plan.result import Options, Plan
 
@@ -70,14 +70,14 @@ def _write_stdout(data: bytes) -> None:
 def _refuse_interrupted(path: str) -> None:
     if not Path(path).exists():
         return
-    left = solution_root(Path(path).resolve()) / journal.JOURNAL_NAME
+    left = repository_root(Path(path).resolve()) / journal.JOURNAL_NAME
     if os.path.lexists(left):
         raise SplitterError("an earlier migration was interrupted here", left,
                             hint="run `lambda-split migrate --resume` or `--rollback` on this folder first")
 
 
 def _journal(path: str, action: str) -> int:
-    root = solution_root(Path(path).resolve())
+    root = repository_root(Path(path).resolve())
     done = journal.resume(root) if action == "resume" else journal.rollback(root)
     if not done:
         click.echo(f"Nothing to {action}: no interrupted migration under {root}.", err=True)
