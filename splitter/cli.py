@@ -61,19 +61,22 @@ def check(path: str, parameters: tuple[str, ...], output_format: str) -> None:
 @click.option("--x64-name", metavar="NAME", help="Name of the x86_64 project (default <Name>.X64).")
 @click.option("--arm64-name", metavar="NAME", help="Name of the arm64 project (default <Name>.Arm64).")
 @click.option("--allow-dirty", is_flag=True, help="Proceed even if files to change have uncommitted git changes.")
+@click.option("--allow-unretargeted", is_flag=True,
+              help="Proceed even if a file that builds a split project cannot be rewritten (a warning each).")
 @click.option("--resume", "journal_action", flag_value="resume", help="Finish an interrupted migration.")
 @click.option("--rollback", "journal_action", flag_value="rollback", help="Undo an interrupted migration.")
 @PARAMETER
 @FORMAT
 @COLOR
 def migrate(path: str, dry_run: bool, x64_name: str | None, arm64_name: str | None, allow_dirty: bool,
-            journal_action: str | None, parameters: tuple[str, ...], output_format: str,
+            allow_unretargeted: bool, journal_action: str | None, parameters: tuple[str, ...], output_format: str,
             color: bool | None) -> None:
     """Split every project that builds functions of both architectures into a shared library plus one Lambda
     project per architecture, and fix the template, solution and test references."""
     from splitter.commands import migrate as migrate_command
     sys.exit(migrate_command.run(path, dry_run=dry_run, x64_name=x64_name, arm64_name=arm64_name,
                                  allow_dirty=allow_dirty, journal_action=journal_action,
+                                 allow_unretargeted=allow_unretargeted,
                                  parameters=parse_parameters(parameters), output_format=output_format,
                                  color=color))
 

@@ -30,13 +30,17 @@ from splitter.graph import apps
 from splitter.graph.units import Analysis, BuildUnit
 from splitter.graph.analyze import analyze
 from splitter.discover import discover
+from splitter.graph.repository import load_repository
 
 SCHEMA = "lambda-split/check/v1"
 
 
 def run(path: str, parameters: dict[str, str], output_format: str) -> int:
     workspace = discover(path)
-    analysis = analyze(workspace, parameters)
+    if workspace.templates or workspace.apps:
+        analysis = analyze(workspace, parameters)
+    else:       # no template of its own (a library after a split): the repository model answers
+        analysis = load_repository(path, parameters).analysis
     if output_format == "json":
         click.echo(json.dumps(to_json(analysis), indent=2))
         for error in analysis.errors:

@@ -6,6 +6,7 @@ the patch or the JSON plan to stdout.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -15,14 +16,17 @@ from pathlib import Path
 import click
 
 from splitter.changes import changeset as change_set, journal, patch as patches
+from splitter.discover import repository_top
 from splitter.errors import SplitterError
 from splitter.graph.migration import load_migration, repository_root
+from splitter.plan.consumers import consumers
 from splitter.plan.planner import plan
 from splitter.plan.result import Options, Plan
 
 
 def run(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | None, allow_dirty: bool,
-        journal_action: str | None, parameters: dict[str, str], output_format: str, color: bool | None) -> int:
+        journal_action: str | None, parameters: dict[str, str], output_format: str, color: bool | None,
+        allow_unretargeted: bool = False) -> int:
     if journal_action:
         return _journal(path, journal_action)
     _refuse_interrupted(path)       # first: a half-migrated tree may not even load
@@ -41,20 +45,71 @@ def run(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | Non
         click.echo(message, err=True)
         return 0
     result = plan(model, Options(x64_name=x64_name, arm64_name=arm64_name))
+    retargeted, left = consumers(result)
+    if left and not allow_unretargeted:
+        for consumer in left:
+            click.echo(f"lambda-split: error: {_shown(root, consumer.path)}:{consumer.line}: {consumer.message()} "
+                       "(or pass --allow-unretargeted; nothing was changed)", err=True)
+        return 2
     if output_format == "json":
         click.echo(json.dumps(result.to_json(), indent=2))
     if dry_run:
         if output_format != "json":
-            patch = patches.to_patch(result.changes)
+            patch = patches.to_patch(_as_applied_from(result.changes))
             use_color = sys.stdout.isatty() if color is None else color
             _write_stdout(patches.colorize(patch) if use_color else patch)
         _summary(result, applied=False)
+        _consumer_summary(root, retargeted, left)
         return 0
     if not allow_dirty:
         _refuse_dirty(result)
     journal.apply(result.changes)
     _summary(result, applied=True)
+    _consumer_summary(root, retargeted, left)
     return 0
+
+
+def _as_applied_from(changes: change_set.ChangeSet) -> change_set.ChangeSet:
+    """Patch paths as `git apply` reads them: from the top of the git work tree (the root), or outside git from the
+    current folder when the root lies below it."""
+    cwd = Path.cwd().resolve()
+    if repository_top(changes.root) is not None or changes.root == cwd or cwd not in changes.root.parents:
+        return changes
+    prefix = changes.root.relative_to(cwd).as_posix() + "/"
+    moved = change_set.ChangeSet(changes.root)
+    for change in changes.changes:
+        if isinstance(change, change_set.Move):
+            moved.add(dataclasses.replace(change, source=prefix + change.source, target=prefix + change.target))
+        else:
+            moved.add(dataclasses.replace(change, path=prefix + change.path))
+    return moved
+
+
+def _apply_where(root: Path) -> str:
+    cwd = Path.cwd().resolve()
+    if repository_top(root) is not None:
+        where = "at the top of the work tree" if root == cwd else f"at the top of the work tree ({_shown(root, '')})"
+        return where + " (run in a subfolder, git apply skips the files outside it)" if root != cwd else where
+    if root == cwd or cwd in root.parents:
+        return "in the current folder"
+    return f"in {root}"
+
+
+def _shown(root: Path, rel: str) -> str:
+    """A path below the root as the user reads it: relative to the current folder when below it, else absolute."""
+    full = root / rel if rel else root
+    try:
+        return full.relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return str(full)
+
+
+def _consumer_summary(root: Path, retargeted: list[str], left) -> None:
+    for rel in retargeted:
+        click.echo(f"Retargeted: {_shown(root, rel)}", err=True)
+    for consumer in left:
+        click.echo(f"warning: {_shown(root, consumer.path)}:{consumer.line}: not retargeted: {consumer.message()}",
+                   err=True)
 
 
 def _write_stdout(data: bytes) -> None:
@@ -123,7 +178,8 @@ def _summary(result: Plan, applied: bool) -> None:
         else:
             echo(f"  {'create' if isinstance(change, change_set.Create) else 'modify':<7} {change.path}")
     if not applied:
-        echo("Apply the patch with `git apply`, or run the same command without --dry-run.")
+        echo(f"Apply the patch with `git apply` {_apply_where(result.root)}, or run the same command without "
+             "--dry-run.")
     if any(d.kind == "shared" for d in result.decisions):
         echo("Shared handlers keep their handler string: the function project's package holds the library's "
              "assembly, and the Lambda runtime loads the handler's assembly by name from the package.")

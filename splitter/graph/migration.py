@@ -11,6 +11,7 @@ from pathlib import Path
 
 from splitter import progress
 from splitter.graph.units import Analysis, BuildUnit, ProjectCache
+from splitter.graph.consumers import Mention, mentions_of
 from splitter.graph.repository import Repository, load_repository, repository_root, solution_root  # noqa: F401
 from splitter.discover import DEFAULTS_FILE, SKIP_DIRS, SOLUTION_SUFFIXES, Workspace, read_defaults
 from splitter.errors import SplitterError
@@ -46,6 +47,7 @@ class SplitTarget:
     defaults: tuple[TextFile, dict] | None         # its folder's aws-lambda-tools-defaults.json
     folder_props: dict[str, str] = field(default_factory=dict)   # what a Directory.Build.props in its own folder
                                                                  # sets: projects beside it do not import that file
+    mentions: list[Mention] = field(default_factory=list)        # other files naming its folder (consumers.py)
 
     @property
     def project(self) -> Project:
@@ -102,7 +104,8 @@ def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
         if defaults_path.is_file():
             defaults = (read_text(defaults_path), read_defaults(defaults_path))
         model.targets.append(SplitTarget(source_of(project_path), units, referencing, defaults,
-                                         _folder_props(project_path.parent)))
+                                         _folder_props(project_path.parent),
+                                         mentions_of(root, project_path.parent, all_files)))
     model.solutions = [load_solution(p) for p in workspace.solutions]
     return model
 

@@ -28,6 +28,7 @@ class Repository:
     deploying: list[BuildUnit] = field(default_factory=list)  # units anywhere whose project lies below PATH
     found_any: bool = False              # the repository has a template or app at all
     projects: ProjectCache | None = None
+    answered_from_model: bool = False    # PATH holds no template or app: the answer comes from the units elsewhere
 
 
 def solution_root(path: Path) -> Path:
@@ -80,9 +81,20 @@ def load_repository(path: str, parameters: dict[str, str], projects: ProjectCach
     project_here = lambda unit: unit.project is not None and below(unit.project.path.resolve(), scope)  # noqa: E731
     repository.selected = list(analysis.hazards) + [u for u in other.hazards if project_here(u)]
     repository.deploying = [u for u in analysis.units + other.units if project_here(u)]
+    if not found_here:
+        # A folder without a template of its own (a library after a split): answered from the units that build a
+        # project below it, or a project that references one (the function projects split from it).
+        references = lambda unit: unit.project is not None and any(  # noqa: E731
+            below(r.path.resolve(), scope) for r in unit.project.project_references)
+        analysis.units = [u for u in other.units if project_here(u) or references(u)]
+        analysis.templates = list({id(u.template): u.template for u in analysis.units if u.source == "sam"}.values())
+        analysis.warnings = [w for w in other.warnings if w.path is None or below(w.path.resolve(), scope)]
+        analysis.apps = list({id(f.document): f.document for u in analysis.units if u.source != "sam"
+                              for f in u.functions}.values())
+        repository.answered_from_model = True
     split = {u.project.path.resolve() for u in repository.selected}
     for unit in other.units:
-        if unit.project is not None and unit.project.path.resolve() in split:
+        if unit.project is not None and unit.project.path.resolve() in split and unit not in analysis.units:
             analysis.units.append(unit)
             if unit.source == "sam" and unit.template not in analysis.templates:
                 analysis.templates.append(unit.template)

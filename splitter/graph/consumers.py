@@ -1,0 +1,68 @@
+"""Every place in the repository that names the folder of a project being split, outside what lambda-split reads as
+a template, an app function or a solution: a custom CDK construct's call site, a TypeScript CDK app, a build
+script, a pipeline file. After the split such a file would still build the library, whose handlers moved, so
+migrate must retarget each one or say which it could not (plan/consumers.py decides which of these the plan
+rewrote).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from splitter.discover import SKIP_DIRS
+
+SCANNED_SUFFIXES = (".cs", ".fs", ".ts", ".mts", ".js", ".mjs", ".cjs", ".py", ".sh", ".bash", ".ps1", ".psm1",
+                    ".cmd", ".bat", ".yml", ".yaml", ".json", ".toml", ".tf", ".template")
+SCANNED_NAMES = ("Makefile", "Dockerfile", "Justfile", "build.cake")
+NOT_CONSUMERS = ("aws-lambda-tools-defaults.json", "package-lock.json", "launchSettings.json")
+COMMENT_STARTS = ("//", "#", "/*", "*", "<!--", "REM ", "rem ", "::")
+MAX_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Mention:
+    path: Path              # resolved
+    line: int               # 1-based
+    text: str               # the line, stripped
+    written: str            # the path as the file writes it
+
+
+def mentions_of(root: Path, folder: Path, files: list[Path]) -> list[Mention]:
+    """Lines of `files` (below root) that name `folder` as a path: relative to the root or to the file's own
+    folder, with or without `./`, followed by the end of the path or a `/`. Comment lines are skipped."""
+    found: list[Mention] = []
+    folder = folder.resolve()
+    for path in files:
+        if not _scanned(path) or folder == path.parent or folder in path.parents:
+            continue
+        # relative to the file's folder or any folder above it up to the root (a CDK app runs from its cdk.json)
+        bases = [path.parent] + [p for p in path.parent.parents if p == root or root in p.parents]
+        forms = {os.path.relpath(folder, base).replace(os.sep, "/") for base in bases} - {"."}
+        pattern = re.compile(r"(?<![\w./\\-])(?:\./)?(" + "|".join(re.escape(f) for f in sorted(forms, key=len,
+                                                                                             reverse=True))
+                             + r")(?![\w.-])")
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if not any(form in text for form in forms):
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            stripped = line.strip()
+            if stripped.startswith(COMMENT_STARTS):
+                continue
+            match = pattern.search(line)
+            if match:
+                found.append(Mention(path.resolve(), number, stripped, match.group(1)))
+    return found
+
+
+def _scanned(path: Path) -> bool:
+    if path.name in NOT_CONSUMERS or any(part in SKIP_DIRS for part in path.parts):
+        return False
+    return path.suffix.lower() in SCANNED_SUFFIXES or path.name in SCANNED_NAMES
