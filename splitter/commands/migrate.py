@@ -52,7 +52,11 @@ def run(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | Non
                        "(or pass --allow-unretargeted; nothing was changed)", err=True)
         return 2
     if output_format == "json":
-        click.echo(json.dumps(result.to_json(), indent=2))
+        data = result.to_json()
+        data["consumers"] = {"retargeted": retargeted,
+                             "unretargeted": [{"path": c.path, "line": c.line, "message": c.message()}
+                                              for c in left]}
+        click.echo(json.dumps(data, indent=2))
     if dry_run:
         if output_format != "json":
             patch = patches.to_patch(_as_applied_from(result.changes))
@@ -88,8 +92,9 @@ def _as_applied_from(changes: change_set.ChangeSet) -> change_set.ChangeSet:
 def _apply_where(root: Path) -> str:
     cwd = Path.cwd().resolve()
     if repository_top(root) is not None:
-        where = "at the top of the work tree" if root == cwd else f"at the top of the work tree ({_shown(root, '')})"
-        return where + " (run in a subfolder, git apply skips the files outside it)" if root != cwd else where
+        if root == cwd:
+            return "at the top of the work tree"
+        return f"at the top of the work tree ({_shown(root, '')}; in a subfolder git apply skips the files outside it)"
     if root == cwd or cwd in root.parents:
         return "in the current folder"
     return f"in {root}"
@@ -165,7 +170,8 @@ def _refuse_dirty(result: Plan) -> None:
 def _summary(result: Plan, applied: bool) -> None:
     echo = lambda line="": click.echo(line, err=True)  # noqa: E731
     for target, projects in result.split:
-        echo(f"Split {result.rel(target.project.path)}: it built functions of both architectures.")
+        echo(f"Split {_shown(result.root, result.rel(target.project.path))}: it built functions of both "
+             "architectures.")
         for fp in projects.values():
             echo(f"  {fp.architecture:<7} {fp.name}: {', '.join(f.logical_id for f in fp.functions)}")
     for decision in result.decisions:
@@ -174,9 +180,10 @@ def _summary(result: Plan, applied: bool) -> None:
     echo("Files:" if applied else "Files (dry run, nothing written):")
     for change in result.changes.sorted():
         if isinstance(change, change_set.Move):
-            echo(f"  {'move':<7} {change.source} -> {change.target}")
+            echo(f"  {'move':<7} {_shown(result.root, change.source)} -> {_shown(result.root, change.target)}")
         else:
-            echo(f"  {'create' if isinstance(change, change_set.Create) else 'modify':<7} {change.path}")
+            echo(f"  {'create' if isinstance(change, change_set.Create) else 'modify':<7} "
+                 f"{_shown(result.root, change.path)}")
     if not applied:
         echo(f"Apply the patch with `git apply` {_apply_where(result.root)}, or run the same command without "
              "--dry-run.")
