@@ -236,3 +236,27 @@ def test_rollback_makes_the_emptied_folder_again(tmp_path, capsys, monkeypatch):
     assert read_tree(work) == before_tree
     assert folders(work) == before_folders
     assert not os.path.lexists(work / journal.JOURNAL_NAME)
+
+
+def test_a_project_folder_whose_template_lies_above_is_answered_from_the_model(tmp_path, capsys, monkeypatch):
+    work = copy_tree(FIXTURES / "shared-handler-yaml" / "before", tmp_path / "work")
+    code, out, err = run(["check", "src/Benchmarks"], capsys, work, monkeypatch)
+    assert code == 1, (out, err)
+    assert "template.yaml: CodeUri 'src/Benchmarks/' builds" in out.decode()
+    code, from_project, err = run(["migrate", "--dry-run", "."], capsys, work / "src" / "Benchmarks", monkeypatch)
+    assert code == 0, err
+    code, from_root, err = run(["migrate", "--dry-run", "."], capsys, work, monkeypatch)
+    assert code == 0, err
+    assert from_project == from_root and from_root
+
+
+def test_a_folder_of_a_repository_without_templates_is_still_an_error(tmp_path, capsys, monkeypatch):
+    work = copy_tree(FIXTURES / "mixed-json" / "before", tmp_path / "work", git=False)
+    for template in work.rglob("serverless.template"):
+        template.unlink()
+    for defaults in work.rglob("aws-lambda-tools-defaults.json"):
+        defaults.unlink()
+    git_run(work, "init", "-q")
+    for command in (["check", "src/Orders"], ["migrate", "--dry-run", "src/Orders"]):
+        code, _, err = run(command, capsys, work, monkeypatch)
+        assert code == 2 and "no CloudFormation template found" in err, err

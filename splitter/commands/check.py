@@ -28,7 +28,6 @@ import click
 
 from splitter.graph import apps
 from splitter.graph.units import Analysis, BuildUnit
-from splitter.graph.analyze import analyze
 from splitter.discover import discover
 from splitter.graph.repository import load_repository
 
@@ -36,11 +35,12 @@ SCHEMA = "lambda-split/check/v1"
 
 
 def run(path: str, parameters: dict[str, str], output_format: str) -> int:
-    workspace = discover(path)
-    if workspace.templates or workspace.apps:
-        analysis = analyze(workspace, parameters)
-    else:       # no template of its own (a library after a split): the repository model answers
-        analysis = load_repository(path, parameters).analysis
+    # The repository model: PATH's templates and apps, plus the units elsewhere in the repository that build a
+    # project PATH selects (and, for a folder without a template of its own, the units that build it).
+    repository = load_repository(path, parameters)
+    analysis = repository.analysis
+    if not repository.answered_from_model:
+        analysis.workspace.root = discover(path).root      # paths read relative to the folder checked, as before
     if output_format == "json":
         click.echo(json.dumps(to_json(analysis), indent=2))
         for error in analysis.errors:
