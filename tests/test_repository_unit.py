@@ -260,3 +260,14 @@ def test_a_folder_of_a_repository_without_templates_is_still_an_error(tmp_path, 
     for command in (["check", "src/Orders"], ["migrate", "--dry-run", "src/Orders"]):
         code, _, err = run(command, capsys, work, monkeypatch)
         assert code == 2 and "no CloudFormation template found" in err, err
+
+
+def test_a_sam_function_on_another_architecture_than_its_generated_handler_is_refused(tmp_path, capsys, monkeypatch):
+    work = copy_tree(FIXTURES / "annotations-sam-beside" / "before", tmp_path / "work", git=False)
+    template = work / "service/src/Catalog.Api/template.yaml"
+    template.write_text(template.read_text().replace("      Architectures:\n        - arm64\n", ""))
+    git_run(work, "init", "-q")
+    code, _, err = run(["migrate", "--dry-run", "service"], capsys, work, monkeypatch)
+    assert code == 2
+    assert "lambda-split: error: service/src/Catalog.Api/Functions.cs:" in err
+    assert "PublicSearchProducts (x86_64)" in err

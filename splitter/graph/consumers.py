@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from splitter.discover import SKIP_DIRS
-
 SCANNED_SUFFIXES = (".cs", ".fs", ".ts", ".mts", ".js", ".mjs", ".cjs", ".py", ".sh", ".bash", ".ps1", ".psm1",
                     ".cmd", ".bat", ".yml", ".yaml", ".json", ".toml", ".tf", ".template")
 SCANNED_NAMES = ("Makefile", "Dockerfile", "Justfile", "build.cake")
@@ -30,7 +28,8 @@ class Mention:
     written: str            # the path as the file writes it
 
 
-def mentions_of(root: Path, folder: Path, files: list[Path]) -> list[Mention]:
+def mentions_of(root: Path, folder: Path, files: list[Path], texts: dict[Path, str | None] | None = None
+                ) -> list[Mention]:
     """Lines of `files` (below root) that name `folder` as a path: relative to the root or to the file's own
     folder, with or without `./`, followed by the end of the path or a `/`. Comment lines are skipped."""
     found: list[Mention] = []
@@ -44,13 +43,10 @@ def mentions_of(root: Path, folder: Path, files: list[Path]) -> list[Mention]:
         pattern = re.compile(r"(?<![\w./\\-])(?:\./)?(" + "|".join(re.escape(f) for f in sorted(forms, key=len,
                                                                                              reverse=True))
                              + r")(?![\w.-])")
-        try:
-            if path.stat().st_size > MAX_BYTES:
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if not any(form in text for form in forms):
+        if path not in texts:
+            texts[path] = _read(path)
+        text = texts[path]
+        if text is None or not any(form in text for form in forms):
             continue
         for number, line in enumerate(text.splitlines(), 1):
             stripped = line.strip()
@@ -62,7 +58,16 @@ def mentions_of(root: Path, folder: Path, files: list[Path]) -> list[Mention]:
     return found
 
 
+def _read(path: Path) -> str | None:
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
 def _scanned(path: Path) -> bool:
-    if path.name in NOT_CONSUMERS or any(part in SKIP_DIRS for part in path.parts):
+    if path.name in NOT_CONSUMERS:         # the file list already skips build output and tool folders
         return False
     return path.suffix.lower() in SCANNED_SUFFIXES or path.name in SCANNED_NAMES

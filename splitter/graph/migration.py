@@ -86,6 +86,7 @@ def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
     cs_files = _resolved_sources(all_files)
     references = _project_references([p for p in all_files if p.suffix.lower() in PROJECT_SUFFIXES], projects)
     sources: dict[Path, SourceProject] = {}
+    texts: dict[Path, str | None] = {}          # files read for mentions of a project folder (consumers.py)
 
     def source_of(project_path: Path) -> SourceProject:
         key = project_path.resolve()
@@ -105,7 +106,7 @@ def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
             defaults = (read_text(defaults_path), read_defaults(defaults_path))
         model.targets.append(SplitTarget(source_of(project_path), units, referencing, defaults,
                                          _folder_props(project_path.parent),
-                                         mentions_of(root, project_path.parent, all_files)))
+                                         mentions_of(root, project_path.parent, all_files, texts)))
     model.solutions = [load_solution(p) for p in workspace.solutions]
     return model
 
