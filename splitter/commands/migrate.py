@@ -39,6 +39,11 @@ def run(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | Non
     if not model.targets:
         units = len(model.analysis.units)
         message = (f"Nothing to do: every build unit ({units}) already serves one architecture.")
+        if model.repository is not None and model.repository.answered_from_model:
+            shown = _shown(root, model.repository.path.relative_to(root).as_posix())
+            message = (f"Nothing to do: {'this folder' if shown == '.' else shown} has no "
+                       f"template or app of its own; the {units} build unit{'s' if units != 1 else ''} that build "
+                       "it or the projects split from it already serve one architecture each.")
         if output_format == "json":
             click.echo(json.dumps({"schema": "lambda-split/migrate/v1", "root": str(root), "projects": [],
                                    "decisions": [], "changes": []}, indent=2))
