@@ -105,6 +105,8 @@ def check(path: str | None, parameters: tuple[str, ...], deployer: str, output_f
 @click.option("--x64-name", metavar="NAME", help="Name of the x86_64 project (default <Name>.X64).")
 @click.option("--arm64-name", metavar="NAME", help="Name of the arm64 project (default <Name>.Arm64).")
 @click.option("--allow-dirty", is_flag=True, help="Proceed even if files to change have uncommitted git changes.")
+@click.option("--allow-unretargeted", is_flag=True,
+              help="Proceed even if a file that builds a split project cannot be rewritten (a warning each).")
 @click.option("--resume", is_flag=True, help="Finish an interrupted migration.")
 @click.option("--rollback", is_flag=True, help="Undo an interrupted migration.")
 @PARAMETER
@@ -112,8 +114,8 @@ def check(path: str | None, parameters: tuple[str, ...], deployer: str, output_f
 @FORMAT
 @COLOR
 def migrate(path: str, dry_run: bool, x64_name: str | None, arm64_name: str | None, allow_dirty: bool,
-            resume: bool, rollback: bool, parameters: tuple[str, ...], deployer: str, output_format: str,
-            color: str) -> None:
+            allow_unretargeted: bool, resume: bool, rollback: bool, parameters: tuple[str, ...], deployer: str,
+            output_format: str, color: str) -> None:
     """Split every project that builds functions of both architectures into a shared library plus one Lambda
     project per architecture, and fix the template, solution and test references."""
     # Options that cannot apply together (--resume with --rollback or a planning option) are refused by the
@@ -121,6 +123,7 @@ def migrate(path: str, dry_run: bool, x64_name: str | None, arm64_name: str | No
     from splitter.commands import migrate as migrate_command
     sys.exit(migrate_command.run(path, dry_run=dry_run, x64_name=x64_name, arm64_name=arm64_name,
                                  allow_dirty=allow_dirty, resume=resume, rollback=rollback,
+                                 allow_unretargeted=allow_unretargeted,
                                  parameters=parse_parameters(parameters), output_format=output_format,
                                  color=colors.enabled(color, sys.stdout), deployer=deployer))
 

@@ -108,6 +108,27 @@ def template_in_folder(folder: Path, stale: list[tuple[Path, str]] | None = None
     return None
 
 
+def templates_in_folder(folder: Path, stale: list[tuple[Path, str]] | None = None) -> list[Path]:
+    """Every template of the folder: the one the AWS tools deploy from it first, then any other template file beside
+    it (a SAM template.yaml beside the Annotations generator's serverless.template deploys the same project)."""
+    first = template_in_folder(folder, stale)
+    found = [first] if first is not None else []
+    for name in TEMPLATE_NAMES:
+        candidate = (folder / name).resolve()
+        if candidate.is_file() and candidate not in found:
+            found.append(candidate)
+    return found
+
+
+def repository_top(path: Path) -> Path | None:
+    """The top of the git work tree holding PATH (a `.git` folder or file), or None outside git."""
+    start = path if path.is_dir() else path.parent
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
 def native_path(value: str) -> Path:
     """A path written on Windows (`..\\serverless.template`) as this OS reads it."""
     return Path(*PureWindowsPath(value).parts) if "\\" in value else Path(value)
@@ -150,9 +171,9 @@ def discover(path: str | Path) -> Workspace:
             workspace.defaults.append(folder / DEFAULTS_FILE)
         workspace.solutions.extend(folder / f for f in files if f.lower().endswith(SOLUTION_SUFFIXES))
         if DEFAULTS_FILE in files or any(name in files for name in TEMPLATE_NAMES):
-            found = template_in_folder(folder, workspace.stale_defaults)
-            if found is not None and found not in templates:
-                templates.append(found)
+            for found in templates_in_folder(folder, workspace.stale_defaults):
+                if found not in templates:
+                    templates.append(found)
         workspace.apps.extend(folder / name for name in APP_NAMES if name in files)
     if not templates and workspace.stale_defaults:
         defaults, named = workspace.stale_defaults[0]

@@ -30,6 +30,16 @@ def _escape(match: re.Match) -> str:
     return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
+def shown_path(path: Path) -> str:
+    """A path as messages print it: relative to the current folder when it lies below it, else as given."""
+    try:
+        cwd = Path.cwd().resolve()
+        absolute = path if path.is_absolute() else cwd / path
+        return absolute.relative_to(cwd).as_posix() or "."
+    except (ValueError, OSError):
+        return str(path)
+
+
 class SplitterError(Exception):
     """Bad input or usage: printed as `path:line: message (hint)` and exit code 2."""
 
@@ -44,7 +54,8 @@ class SplitterError(Exception):
     def location(self) -> str:
         if self.path is None:
             return ""
-        return f"{self.path}:{self.line}" if self.line else str(self.path)
+        shown = shown_path(self.path)
+        return f"{shown}:{self.line}" if self.line else shown
 
     def __str__(self) -> str:
         where = self.location()

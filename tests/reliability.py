@@ -4,7 +4,6 @@ that the fault hook may SIGKILL, and the files a run reads. The CLI itself runs 
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import shutil

@@ -314,7 +314,21 @@ def _perform(root: Path, changes: list[Change], modes: dict[str, int], guard: Gu
                 guard.unchanged(change.source, change.before, written=[target])
             _unlink(source)
         _remove_temp(root / target_of(change))
+    _remove_emptied_folders(root, changes)
     _sync_dirs(root, changes)
+
+
+def _remove_emptied_folders(root: Path, changes: list[Change]) -> None:
+    """A folder a move emptied goes, and so do its parents that become empty, as `git apply` leaves the tree (the
+    rollback's write of the moved file makes the folders again)."""
+    for change in changes:
+        if not isinstance(change, Move):
+            continue
+        folder = (root / change.source).parent
+        while folder != root and root in folder.parents and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            _operation_done()
+            folder = folder.parent
 
 
 def _rollback(root: Path, changes: list[Change], modes: dict[str, int], created_dirs: set[Path] | None = None) -> None:

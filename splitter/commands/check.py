@@ -40,17 +40,21 @@ from splitter.commands import diagnostics, listings
 from splitter.commands import deployers
 from splitter.commands import units as app_units
 from splitter.graph.units import Analysis, BuildUnit
-from splitter.graph.analyze import analyze
 from splitter.discover import discover
 from splitter.errors import printable_lines
+from splitter.graph.repository import load_repository
 
 SCHEMA = "lambda-split/check/v1"
 
 
 def run(path: str, parameters: dict[str, str], output_format: str, *, color: bool = False,
         quiet: bool = False, deployer: str = "auto") -> int:
-    workspace = discover(path)
-    analysis = analyze(workspace, parameters, deployer=deployer)
+    # The repository model: PATH's templates and apps, plus the units elsewhere in the repository that build a
+    # project PATH selects (and, for a folder without a template of its own, the units that build it).
+    repository = load_repository(path, parameters, deployer=deployer)
+    analysis = repository.analysis
+    if not repository.answered_from_model:
+        analysis.workspace.root = discover(path).root      # paths read relative to the folder checked, as before
     if output_format in ("json", "github", "sarif"):
         if output_format == "json":
             click.echo(json.dumps(to_json(analysis), indent=2))

@@ -7,6 +7,7 @@ the patch or the JSON plan to stdout.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import subprocess
@@ -17,16 +18,18 @@ import click
 
 from splitter.changes import changeset as change_set, journal, patch as patches, paths, state
 from splitter.commands import deployers
-from splitter.discover import refuse_link_out_of_repository
+from splitter.discover import refuse_link_out_of_repository, repository_top
 from splitter.errors import SplitterError, printable_lines
-from splitter.graph.migration import load_migration, solution_root
+from splitter.graph.migration import load_migration
+from splitter.graph.repository import repository_root
+from splitter.plan.consumers import consumers
 from splitter.plan.planner import plan
 from splitter.plan.result import Options, Plan
 
 
 def run(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | None, allow_dirty: bool,
         parameters: dict[str, str], output_format: str, color: bool | None, deployer: str = "auto",
-        resume: bool = False, rollback: bool = False) -> int:
+        resume: bool = False, rollback: bool = False, allow_unretargeted: bool = False) -> int:
     """`resume`/`rollback` are the two flags as given, so that both given together are refused rather than one
     silently winning."""
     actions = [a for a, on in (("resume", resume), ("rollback", rollback)) if on]
@@ -40,10 +43,12 @@ def run(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | Non
             return _journal(path, actions[0])
     if dry_run:         # reads only: takes no lock, which would write
         return _migrate(path, dry_run=True, x64_name=x64_name, arm64_name=arm64_name, allow_dirty=allow_dirty,
-                        parameters=parameters, output_format=output_format, color=color, deployer=deployer)
+                        parameters=parameters, output_format=output_format, color=color, deployer=deployer,
+                        allow_unretargeted=allow_unretargeted)
     with _locked(path, "lambda-split migrate"):
         return _migrate(path, dry_run=False, x64_name=x64_name, arm64_name=arm64_name, allow_dirty=allow_dirty,
-                        parameters=parameters, output_format=output_format, color=color, deployer=deployer)
+                        parameters=parameters, output_format=output_format, color=color, deployer=deployer,
+                        allow_unretargeted=allow_unretargeted)
 
 
 def _refuse_conflicts(actions: list[str], **given) -> None:
@@ -63,11 +68,12 @@ def _locked(path: str, what: str):
     """The run lock of PATH's root (splitter/changes/state.py), held for the whole run."""
     if not Path(path).exists():
         return contextlib.nullcontext()
-    return state.locked(solution_root(Path(path).resolve()), f"{what} {path}")
+    return state.locked(repository_root(Path(path).resolve()), f"{what} {path}")
 
 
 def _migrate(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | None, allow_dirty: bool,
-             parameters: dict[str, str], output_format: str, color: bool | None, deployer: str = "auto") -> int:
+             parameters: dict[str, str], output_format: str, color: bool | None, deployer: str = "auto",
+             allow_unretargeted: bool = False) -> int:
     _refuse_interrupted(path)       # first: a half-migrated tree may not even load
     model = load_migration(path, parameters, deployer)
     if model.analysis.errors:
@@ -80,20 +86,36 @@ def _migrate(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str 
         reason = deployers.nothing_to_do_reason(model.analysis)
         message = (f"Nothing to do: {reason}." if reason else
                    f"Nothing to do: every build unit ({units}) already serves one architecture.")
+        if model.repository is not None and model.repository.answered_from_model:
+            shown = _shown(root, model.repository.path.relative_to(root).as_posix())
+            message = (f"Nothing to do: {'this folder' if shown == '.' else shown} has no "
+                       f"template or app of its own; the {units} build unit{'s' if units != 1 else ''} that build "
+                       "it or the projects split from it already serve one architecture each.")
         if output_format == "json":
             click.echo(json.dumps({"schema": "lambda-split/migrate/v1", "root": str(root), "projects": [],
                                    "decisions": [], "changes": []}, indent=2))
         click.echo(message, err=True)
         return 0
     result = plan(model, Options(x64_name=x64_name, arm64_name=arm64_name))
+    retargeted, left = consumers(result)
+    if left and not allow_unretargeted:
+        for consumer in left:
+            click.echo(f"lambda-split: error: {_shown(root, consumer.path)}:{consumer.line}: {consumer.message()} "
+                       "(or pass --allow-unretargeted; nothing was changed)", err=True)
+        return 2
     if output_format == "json":
-        click.echo(json.dumps(result.to_json(), indent=2))
+        data = result.to_json()
+        data["consumers"] = {"retargeted": retargeted,
+                             "unretargeted": [{"path": c.path, "line": c.line, "message": c.message()}
+                                              for c in left]}
+        click.echo(json.dumps(data, indent=2))
     if dry_run:
         if output_format != "json":
-            patch = patches.to_patch(result.changes)
+            patch = patches.to_patch(_as_applied_from(result.changes))
             use_color = sys.stdout.isatty() if color is None else color
             _write_stdout(patches.colorize(patch) if use_color else patch)
         _summary(result, applied=False)
+        _consumer_summary(root, retargeted, left)
         return 0
     paths.check_paths(result.changes)       # nothing it reads or writes lies through a link out, or in .git
     if not allow_dirty:
@@ -103,7 +125,52 @@ def _migrate(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str 
                    "lambda-split's own journal (`migrate --rollback` while a migration is interrupted)", err=True)
     journal.apply(result.changes)
     _summary(result, applied=True)
+    _consumer_summary(root, retargeted, left)
     return 0
+
+
+def _as_applied_from(changes: change_set.ChangeSet) -> change_set.ChangeSet:
+    """Patch paths as `git apply` reads them: from the top of the git work tree (the root), or outside git from the
+    current folder when the root lies below it."""
+    cwd = Path.cwd().resolve()
+    if repository_top(changes.root) is not None or changes.root == cwd or cwd not in changes.root.parents:
+        return changes
+    prefix = changes.root.relative_to(cwd).as_posix() + "/"
+    moved = change_set.ChangeSet(changes.root)
+    for change in changes.changes:
+        if isinstance(change, change_set.Move):
+            moved.add(dataclasses.replace(change, source=prefix + change.source, target=prefix + change.target))
+        else:
+            moved.add(dataclasses.replace(change, path=prefix + change.path))
+    return moved
+
+
+def _apply_where(root: Path) -> str:
+    cwd = Path.cwd().resolve()
+    if repository_top(root) is not None:
+        if root == cwd:
+            return "at the top of the work tree"
+        return f"at the top of the work tree ({_shown(root, '')}; in a subfolder git apply skips the files outside it)"
+    if root == cwd or cwd in root.parents:
+        return "in the current folder"
+    return f"in {root}"
+
+
+def _shown(root: Path, rel: str) -> str:
+    """A path below the root as the user reads it: relative to the current folder when below it, else absolute."""
+    full = root / rel if rel else root
+    try:
+        return full.relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return str(full)
+
+
+def _consumer_summary(root: Path, retargeted: list[str], left) -> None:
+    for rel in retargeted:
+        click.echo(f"Retargeted: {_shown(root, rel)}", err=True)
+    for consumer in left:
+        click.echo(f"warning: {_shown(root, consumer.path)}:{consumer.line}: not retargeted: {consumer.message()}",
+                   err=True)
 
 
 def _write_stdout(data: bytes) -> None:
@@ -119,14 +186,14 @@ def _write_stdout(data: bytes) -> None:
 def _refuse_interrupted(path: str) -> None:
     if not Path(path).exists():
         return
-    left = solution_root(Path(path).resolve()) / journal.JOURNAL_NAME
+    left = repository_root(Path(path).resolve()) / journal.JOURNAL_NAME
     if os.path.lexists(left):
         raise SplitterError("an earlier migration was interrupted here", left,
                             hint="run `lambda-split migrate --resume` or `--rollback` on this folder first")
 
 
 def _journal(path: str, action: str) -> int:
-    root = solution_root(Path(path).resolve())
+    root = repository_root(Path(path).resolve())
     done = journal.resume(root) if action == "resume" else journal.rollback(root)
     if not done:
         click.echo(f"Nothing to {'roll back' if action == 'rollback' else action}: no interrupted migration under "
@@ -148,7 +215,7 @@ def _in_git(root: Path) -> bool:
 
 def _journal_dry_run(path: str, action: str) -> int:
     """What --resume or --rollback would do, checked as they check it; nothing is written."""
-    root = solution_root(Path(path).resolve())
+    root = repository_root(Path(path).resolve())
     changes = journal.pending(root)
     if changes is None:
         click.echo(f"Nothing to {action}: no interrupted migration under {root}.", err=True)
@@ -187,7 +254,8 @@ def _refuse_dirty(result: Plan) -> None:
 def _summary(result: Plan, applied: bool) -> None:
     echo = lambda line="": click.echo(printable_lines(line), err=True)  # noqa: E731  (user text: escaped)
     for target, projects in result.split:
-        echo(f"Split {result.rel(target.project.path)}: it built functions of both architectures.")
+        echo(f"Split {_shown(result.root, result.rel(target.project.path))}: it built functions of both "
+             "architectures.")
         for fp in projects.values():
             echo(f"  {fp.architecture:<7} {fp.name}: {', '.join(f.logical_id for f in fp.functions)}")
     for decision in result.decisions:
@@ -196,11 +264,13 @@ def _summary(result: Plan, applied: bool) -> None:
     echo("Files:" if applied else "Files (dry run, nothing written):")
     for change in result.changes.sorted():
         if isinstance(change, change_set.Move):
-            echo(f"  {'move':<7} {change.source} -> {change.target}")
+            echo(f"  {'move':<7} {_shown(result.root, change.source)} -> {_shown(result.root, change.target)}")
         else:
-            echo(f"  {'create' if isinstance(change, change_set.Create) else 'modify':<7} {change.path}")
+            echo(f"  {'create' if isinstance(change, change_set.Create) else 'modify':<7} "
+                 f"{_shown(result.root, change.path)}")
     if not applied:
-        echo("Apply the patch with `git apply`, or run the same command without --dry-run.")
+        echo(f"Apply the patch with `git apply` {_apply_where(result.root)}, or run the same command without "
+             "--dry-run.")
     if any(d.kind == "shared" for d in result.decisions):
         echo("Shared handlers keep their handler string: the function project's package holds the library's "
              "assembly, and the Lambda runtime loads the handler's assembly by name from the package.")

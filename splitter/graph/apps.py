@@ -147,7 +147,7 @@ def _group(documents: list[AppDocument], analysis: Analysis, projects: ProjectCa
         for entry in document.undecided:
             analysis.warnings.append(Finding("cannot-decide", str(entry), entry.path, entry.line))
             folder = project_folder_of(document.base, entry.asset)[0] if entry.asset else None
-            undecided.append((entry, folder))
+            undecided.append((entry, folder.resolve() if folder is not None else None))   # plan/ compares as is
     for document in documents:
         for function in document.functions:
             if not function.is_zip:

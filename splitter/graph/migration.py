@@ -10,9 +10,10 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from splitter import progress
-from splitter.graph.units import Analysis, BuildUnit, ProjectCache, resolve_code_uri
-from splitter.graph.analyze import analyze
-from splitter.discover import DEFAULTS_FILE, SKIP_DIRS, SOLUTION_SUFFIXES, Workspace, discover
+from splitter.graph.units import Analysis, BuildUnit, ProjectCache
+from splitter.graph.consumers import Mention, mentions_of
+from splitter.graph.repository import Repository, load_repository
+from splitter.discover import DEFAULTS_FILE, SKIP_DIRS, SOLUTION_SUFFIXES, Workspace, read_defaults
 from splitter.errors import SplitterError
 from splitter.model.csharp import CsFile, parse_file
 from splitter.model.msbuild import (PROJECT_SUFFIXES, Project, Solution, load_project, load_solution,
@@ -46,6 +47,7 @@ class SplitTarget:
     defaults: tuple[TextFile, dict] | None         # its folder's aws-lambda-tools-defaults.json
     folder_props: dict[str, str] = field(default_factory=dict)   # what a Directory.Build.props in its own folder
                                                                  # sets: projects beside it do not import that file
+    mentions: list[Mention] = field(default_factory=list)        # other files naming its folder (consumers.py)
 
     @property
     def project(self) -> Project:
@@ -59,59 +61,33 @@ class MigrationModel:
     targets: list[SplitTarget] = field(default_factory=list)
     solutions: list[Solution] = field(default_factory=list)
     existing: set[str] = field(default_factory=set)     # relative paths that exist under the root (for collisions)
-
-
-def solution_root(path: Path) -> Path:
-    """Where migrate may write: the nearest folder at or above PATH that holds a solution file, bounded by the
-    git repository; else the repository top; else PATH itself."""
-    start = path if path.is_dir() else path.parent
-    top = None
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            top = folder
-            break
-    for folder in (start, *start.parents):
-        try:
-            if any(p.suffix.lower() in SOLUTION_SUFFIXES for p in folder.iterdir()):
-                return folder
-        except OSError:
-            pass
-        if folder == top:
-            break
-    return top or start
+    repository: Repository | None = None
 
 
 def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto") -> MigrationModel:
     """Only hazards are split (a unit whose deployer builds once for two architectures); `deployer` is --deployer."""
-    workspace = discover(path)
-    root = solution_root(Path(path).resolve())
-    # PATH named a template, or a folder below the root: templates elsewhere were not read.
-    narrowed = workspace.root != root or workspace.explicit
-    if narrowed:
-        workspace.root = root
-        workspace.solutions = sorted(p for p in _files_below(root) if p.suffix.lower() in SOLUTION_SUFFIXES)
-    projects = ProjectCache(workspace)
-    analysis = analyze(workspace, parameters, projects, deployer)
-    model = MigrationModel(workspace=workspace, analysis=analysis)
+    repository = load_repository(path, parameters, deployer=deployer)
+    workspace, analysis = repository.workspace, repository.analysis
+    root = workspace.root
+    workspace.solutions = sorted(p for p in _files_below(root) if p.suffix.lower() in SOLUTION_SUFFIXES)
+    projects = repository.projects
+    model = MigrationModel(workspace=workspace, analysis=analysis, repository=repository)
     if analysis.errors:
         return model
     to_split: dict[Path, list[BuildUnit]] = {}
-    for unit in analysis.hazards:
+    for unit in repository.selected:
         to_split.setdefault(unit.project.path.resolve(), [])
     for unit in analysis.units:
         if unit.project is not None and unit.project.path.resolve() in to_split:
             to_split[unit.project.path.resolve()].append(unit)
     if not to_split:
         return model
-    if narrowed:
-        _add_other_templates(workspace, parameters, projects, analysis, to_split, deployer)
-        if analysis.errors:
-            return model
     all_files = _files_below(root)
     model.existing = {p.relative_to(root).as_posix() for p in all_files}
     cs_files = _resolved_sources(all_files)
     references = _project_references([p for p in all_files if p.suffix.lower() in PROJECT_SUFFIXES], projects)
     sources: dict[Path, SourceProject] = {}
+    texts: dict[Path, str | None] = {}          # files read for mentions of a project folder (consumers.py)
 
     def source_of(project_path: Path) -> SourceProject:
         key = project_path.resolve()
@@ -128,41 +104,12 @@ def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto"
         defaults_path = project_path.parent / DEFAULTS_FILE
         defaults = None
         if defaults_path.is_file():
-            from splitter.discover import read_defaults
             defaults = (read_text(defaults_path), read_defaults(defaults_path))
         model.targets.append(SplitTarget(source_of(project_path), units, referencing, defaults,
-                                         _folder_props(project_path.parent)))
+                                         _folder_props(project_path.parent),
+                                         mentions_of(root, project_path.parent, all_files, texts)))
     model.solutions = [load_solution(p) for p in workspace.solutions]
     return model
-
-
-def _add_other_templates(workspace: Workspace, parameters: dict[str, str], projects: ProjectCache,
-                         analysis: Analysis, to_split: dict[Path, list[BuildUnit]], deployer: str = "auto") -> None:
-    """Templates elsewhere below the root (PATH named one stack of several) that build a project being split: their
-    functions are retargeted too, since left alone they would deploy the library, whose handler types may move.
-    Their errors count only where they may concern such a project."""
-    others = [t for t in discover(workspace.root).templates if t not in workspace.templates]
-    if not others:
-        return
-    other = analyze(Workspace(root=workspace.root, templates=others), parameters, projects, deployer)
-    for unit in other.units:
-        if unit.project is not None and unit.project.path.resolve() in to_split:
-            to_split[unit.project.path.resolve()].append(unit)
-            analysis.units.append(unit)
-            if unit.template not in analysis.templates:
-                analysis.templates.append(unit.template)
-    loaded = {t.path: t for t in other.templates}
-    for error in other.errors:
-        template = loaded.get(error.path)
-        if template is None or any(_builds(template, function, to_split) for function in template.functions):
-            analysis.errors.append(error)
-
-
-def _builds(template, function, to_split: dict[Path, list[BuildUnit]]) -> bool:
-    if function.code_uri is None:
-        return False
-    target = resolve_code_uri(template, function.code_uri).resolve()
-    return any(target in (project, project.parent) for project in to_split)
 
 
 def _folder_props(folder: Path) -> dict[str, str]:

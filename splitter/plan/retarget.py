@@ -1,6 +1,9 @@
 """Point the functions of a CDK app or serverless.yml at their architecture's project after a split: the asset path
 (or artifact) keeps its shape with the project folder swapped, the handler names the assembly its type moved to, and
 a bundling command that fixes the other architecture's runtime is flipped. Each edit splices one span of the file.
+
+Pure: the model (graph/) holds every path resolved (documents, bases, project folders), so nothing here touches the
+file system.
 """
 
 from __future__ import annotations
@@ -51,20 +54,22 @@ def rewrite(value: TracedString, new: str, text: str, literal: Callable[[str], s
 
 
 def retarget_unit(unit, folders: dict[str, Path], new_handler: Callable[[AppFunction], str | None],
-                  root: Path) -> tuple[list[tuple[AppDocument, list[Edit]]], list]:
-    """(edits per document, decisions to report) that move the unit's functions to `folders[architecture]`."""
+                  root: Path, folder_for: Callable[[AppFunction], Path] | None = None
+                  ) -> tuple[list[tuple[AppDocument, list[Edit]]], list]:
+    """(edits per document, decisions to report) that move the unit's functions to `folders[architecture]` (or to
+    `folder_for(function)`: an Annotations function goes where its generated handler type went)."""
     _refuse_undecided(unit)
     per_document: dict[int, tuple[AppDocument, list[Edit]]] = {}
     notes: list[str] = []
     widened: set[str] = set()
     for function in unit.functions:
         document = function.document
-        if root != document.path.resolve() and root not in document.path.resolve().parents:
+        if root != document.path and root not in document.path.parents:
             raise SplitterError(f"{document.path.name} declares {function.logical_id} but lies outside the folder "
                                 f"migrate may change ({root})", document.path, function.line,
                                 hint="run migrate on a folder that holds both the app and the projects")
         edits = per_document.setdefault(id(document), (document, []))[1]
-        new_folder = folders[function.architecture]
+        new_folder = folder_for(function) if folder_for is not None else folders[function.architecture]
         mount = _widened_mount(unit, function, new_folder)
         edits.extend(_asset_edits(unit, function, mount[0] if mount else new_folder))
         edits.extend(_handler_edits(function, new_handler(function)))
@@ -76,7 +81,7 @@ def retarget_unit(unit, folders: dict[str, Path], new_handler: Callable[[AppFunc
     notes.extend(_mount_notes(unit, folders, widened))
     decisions = []
     for document, _ in per_document.values():
-        subject = document.path.resolve().relative_to(root).as_posix()
+        subject = document.path.relative_to(root).as_posix()
         decisions += [Decision("note", subject, note) for note in notes]
         decisions.append(Decision("deploy", subject, f"{subject}: {DEPLOY_INSTRUCTIONS[document.source_kind]}"))
         notes = []
@@ -84,9 +89,9 @@ def retarget_unit(unit, folders: dict[str, Path], new_handler: Callable[[AppFunc
 
 
 def _refuse_undecided(unit) -> None:
-    folder = unit.project.folder.resolve()
+    folder = unit.project.folder
     for entry, project_folder in unit.undecided:
-        if project_folder is not None and project_folder.resolve() == folder:
+        if project_folder is not None and project_folder == folder:
             raise SplitterError(f"cannot split {unit.project.name}: function {entry.function} builds from it too, "
                                 f"and lambda-split cannot decide it ({entry.reason})", entry.path, entry.line,
                                 hint="write its values out (literals or constants of the same file), or split "
@@ -140,7 +145,7 @@ def _widened_mount(unit, function: AppFunction, new_folder: Path) -> tuple[Path,
     command = bundling.command
     if len(command) < 3 or command[-2].value != "-c" or command[-1].value is None:
         return None
-    library, mounted = unit.project.folder.resolve(), new_folder.resolve()
+    library, mounted = unit.project.folder, new_folder
     if mounted == library or mounted in library.parents:
         return None
     common = Path(os.path.commonpath([mounted, library]))
@@ -177,7 +182,7 @@ def _mount_notes(unit, folders: dict[str, Path], widened: set[str]) -> list[str]
     must be inside it for `dotnet publish` to work there. Functions whose asset was widened need no note."""
     bundled = [f for f in unit.functions if f.bundling is not None and f.asset_kind == "asset"
                and f.logical_id not in widened]
-    library = unit.project.folder.resolve()
+    library = unit.project.folder
     notes = []
     for arch in sorted({f.architecture for f in bundled}):
         functions = [f for f in bundled if f.architecture == arch]

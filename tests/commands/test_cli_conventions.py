@@ -347,7 +347,10 @@ CHECK = ["check", "fixtures/mixed-json/before"]
     (["migrate", "--dry-run", "fixtures/mixed-json/before"], {"NO_COLOR": "1"}, True, False),
     (["migrate", "--dry-run", "fixtures/mixed-json/before"], {}, True, True),
 ], ids=["tty", "pipe", "NO_COLOR-tty", "FORCE_COLOR-pipe", "never", "always", "migrate-NO_COLOR", "migrate-tty"])
-def test_colour_in_a_real_process(args, env, terminal, coloured):
+def test_colour_in_a_real_process(args, env, terminal, coloured, tmp_path):
+    # The fixture is copied out of this repository: lambda-split reads the whole repository a PATH lies in.
+    case = shutil.copytree(REPO / "fixtures" / "mixed-json" / "before", tmp_path / "case")
+    args = [str(case) if arg == "fixtures/mixed-json/before" else arg for arg in args]
     code, out = run_module(args, env, terminal)
     assert code in (0, 1), out
     assert (ANSI in out) is coloured, out[:300]

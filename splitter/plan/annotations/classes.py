@@ -20,9 +20,10 @@ GENERATED = re.compile(r"^(?P<type>.+)_(?P<method>[A-Za-z_][A-Za-z0-9_]*)_Genera
 
 
 def is_annotations_project(target: SplitTarget) -> bool:
-    """The package, a resource the generator owns, or a handler in the generator's `_Generated` form; built from
-    SAM templates (a CDK app or serverless.yml deploys the generated handlers as plain ones)."""
-    if any(getattr(unit, "source", "sam") != "sam" for unit in target.units):
+    """The package, a resource the generator owns, or a handler in the generator's `_Generated` form; built from a
+    SAM template (the one its generator syncs). Only a CDK app or serverless.yml deploying it (the generated handlers
+    as plain ones, no template) gets the plain split; beside a template they are retargeted with it."""
+    if all(getattr(unit, "source", "sam") != "sam" for unit in target.units):
         return False
     if target.project.has_package(PACKAGE):
         return True

@@ -14,6 +14,8 @@ from splitter.errors import SplitterError
 from splitter.graph.migration import SplitTarget
 from splitter.model.template import Function, Template
 from splitter.plan.templates import function_edits
+from splitter.plan.handlers import HandlerRef
+from splitter.plan.retarget import retarget_unit
 from splitter.plan.result import FunctionProject, Plan
 from splitter.plan.annotations.sources import move_sources
 from splitter.plan.annotations.handlers import check_other_code, place_classic_handlers, report, test_references
@@ -81,14 +83,41 @@ def _handler(function: Function, layout: Layout) -> str | None:
     return None
 
 
+def _retarget_apps(target: SplitTarget, projects: dict[str, FunctionProject], moved_to: dict[str, FunctionProject],
+                   result: Plan) -> list:
+    """CDK apps and serverless.yml that build the project: each function is deployed from the project its handler
+    type moved to (the one whose generator owns it), else from its architecture's project."""
+    def home(function) -> FunctionProject:
+        ref = HandlerRef.parse(function.handler)
+        return (moved_to.get(ref.type_name) if ref is not None else None) or projects[function.architecture]
+
+    def handler(function) -> str | None:
+        ref = HandlerRef.parse(function.handler)
+        fp = home(function)
+        return ref.with_assembly(fp.name, function.handler) if ref is not None and ref.type_name in moved_to \
+            else None
+
+    per_document: dict[int, tuple] = {}
+    for unit in target.units:
+        if unit.source == "sam":
+            continue
+        edited, decisions = retarget_unit(unit, {a: fp.folder for a, fp in projects.items()}, handler, result.root,
+                                          folder_for=lambda function: home(function).folder)
+        for document, edits in edited:
+            per_document.setdefault(id(document), (document, []))[1].extend(edits)
+        result.decisions.extend(d for d in decisions if d not in result.decisions)
+    return list(per_document.values())
+
+
 def _split_templates(target: SplitTarget, projects: dict[str, FunctionProject], layout: Layout,
                      result: Plan) -> tuple[list[tuple[Template, list[Edit]]], list[TemplateSplit]]:
     templates: dict[int, tuple[Template, list]] = {}
     for unit in target.units:
-        templates.setdefault(id(unit.template), (unit.template, []))[1].append(unit)
+        if unit.source == "sam":
+            templates.setdefault(id(unit.template), (unit.template, []))[1].append(unit)
     moved_to = {m.generated_type: projects[m.architecture] for c in layout.classes for m in c.methods}
     moved_to.update({d.full_name: fp for fp in projects.values() for d in fp.moved})
-    staying: list[tuple[Template, list[Edit]]] = []
+    staying: list[tuple[Template, list[Edit]]] = _retarget_apps(target, projects, moved_to, result)
     splits = []
     for template, units in templates.values():
         homes: dict[str, str] = {}

@@ -1,0 +1,80 @@
+"""Every place in the repository that names the folder of a project being split, outside what lambda-split reads as
+a template, an app function or a solution: a custom CDK construct's call site, a TypeScript CDK app, a build
+script, a pipeline file. After the split such a file would still build the library, whose handlers moved, so
+migrate must retarget each one or say which it could not (plan/consumers.py decides which of these the plan
+rewrote).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+SCANNED_SUFFIXES = (".cs", ".fs", ".ts", ".mts", ".js", ".mjs", ".cjs", ".py", ".sh", ".bash", ".ps1", ".psm1",
+                    ".cmd", ".bat", ".yml", ".yaml", ".json", ".toml", ".tf", ".template")
+SCANNED_NAMES = ("Makefile", "Dockerfile", "Justfile", "build.cake")
+NOT_CONSUMERS = ("aws-lambda-tools-defaults.json", "package-lock.json", "launchSettings.json")
+COMMENT_STARTS = ("//", "#", "/*", "*", "<!--", "REM ", "rem ", "::")
+MAX_BYTES = 1_000_000
+# What makes a file a consumer: it packages or deploys code from a folder. A test, a README-like script or a CI step
+# that builds or tests the project (`dotnet test src/Orders`) still works after the split (the folder stays, as the
+# library), and templates deployed with `deploy-serverless`/`sam` are read as templates; so only files that use a
+# Lambda construct, an asset, or package a project as a function are asked about.
+DEPLOYS = re.compile(r"FromAsset|from_asset|fromAsset|ProjectDir|project_dir|projectDir|DotNetFunction|"
+                     r"lambda\.Function|aws_lambda|aws-lambda|Amazon\.CDK\.AWS\.Lambda|lambda\s+package|"
+                     r"deploy-function|aws_lambda_function|source_dir|CodeUri|\bCode\s*[:=]|\bartifact\b")
+
+
+@dataclass(frozen=True)
+class Mention:
+    path: Path              # resolved
+    line: int               # 1-based
+    text: str               # the line, stripped
+    written: str            # the path as the file writes it
+
+
+def mentions_of(root: Path, folder: Path, files: list[Path], texts: dict[Path, str | None] | None = None
+                ) -> list[Mention]:
+    """Lines of `files` (below root) that name `folder` as a path: relative to the root or to the file's own
+    folder, with or without `./`, followed by the end of the path or a `/`. Comment lines are skipped."""
+    found: list[Mention] = []
+    folder = folder.resolve()
+    for path in files:
+        if not _scanned(path) or folder == path.parent or folder in path.parents:
+            continue
+        # relative to the file's folder or any folder above it up to the root (a CDK app runs from its cdk.json)
+        bases = [path.parent] + [p for p in path.parent.parents if p == root or root in p.parents]
+        forms = {os.path.relpath(folder, base).replace(os.sep, "/") for base in bases} - {"."}
+        pattern = re.compile(r"(?<![\w./\\-])(?:\./)?(" + "|".join(re.escape(f) for f in sorted(forms, key=len,
+                                                                                             reverse=True))
+                             + r")(?![\w.-])")
+        if path not in texts:
+            texts[path] = _read(path)
+        text = texts[path]
+        if text is None or not any(form in text for form in forms) or not DEPLOYS.search(text):
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            stripped = line.strip()
+            if stripped.startswith(COMMENT_STARTS):
+                continue
+            match = pattern.search(line)
+            if match:
+                found.append(Mention(path.resolve(), number, stripped, match.group(1)))
+    return found
+
+
+def _read(path: Path) -> str | None:
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _scanned(path: Path) -> bool:
+    if path.name in NOT_CONSUMERS:         # the file list already skips build output and tool folders
+        return False
+    return path.suffix.lower() in SCANNED_SUFFIXES or path.name in SCANNED_NAMES
