@@ -15,7 +15,8 @@ other CPU), "shared-artifact" (a prebuilt folder or zip deployed to both), "ref-
 tooling cannot evaluate, so it builds for another CPU), "missing-output" (CodeUri names prebuilt output, such as
 bin/.../publish or a .zip, absent until built), and for CDK apps and serverless.yml "cannot-decide" (a function
 whose values lambda-split cannot follow: named with file and line, and left alone), "bundling-runtime" (a bundling
-command fixes the other CPU's runtime), "cdk-app" (a cdk.json whose program lambda-split cannot read).
+command fixes the other CPU's runtime), "cdk-app" (a cdk.json whose program lambda-split cannot read),
+"unresolved-handler" (a handler naming an assembly, type or method its CodeUri project's package does not build).
 Image functions' "architecture" is null when unknown.
 Paths are relative to "root" (the folder checked). Exit codes: 0 no hazard, 1 hazard, 2 bad input.
 """
@@ -27,8 +28,9 @@ import json
 import click
 
 from splitter.graph import apps
-from splitter.graph.units import Analysis, BuildUnit
+from splitter.graph.units import Analysis, BuildUnit, ProjectCache
 from splitter.graph.analyze import analyze
+from splitter.graph.handlers import warn_unresolved_handlers
 from splitter.discover import discover
 
 SCHEMA = "lambda-split/check/v1"
@@ -36,7 +38,10 @@ SCHEMA = "lambda-split/check/v1"
 
 def run(path: str, parameters: dict[str, str], output_format: str) -> int:
     workspace = discover(path)
-    analysis = analyze(workspace, parameters)
+    projects = ProjectCache(workspace)
+    analysis = analyze(workspace, parameters, projects)
+    if not analysis.errors:
+        warn_unresolved_handlers(analysis, projects)
     if output_format == "json":
         click.echo(json.dumps(to_json(analysis), indent=2))
         for error in analysis.errors:

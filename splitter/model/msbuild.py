@@ -143,8 +143,9 @@ def msbuild_path(base: Path, include: str) -> Path:
     return Path(base, *parts)
 
 
-def load_project(path: Path, inherited: dict[str, str] | None = None) -> Project:
-    source = read_text(path)
+def load_project(path: Path, inherited: dict[str, str] | None = None, source: TextFile | None = None) -> Project:
+    """The project at path; from `source` (text already read, or planned) when given, else from the file."""
+    source = source or read_text(path)
     root = parse_xml(source)
     if local(root.tag) != "Project":
         raise SplitterError("not an MSBuild project (the root element is not <Project>)", path)
