@@ -16,8 +16,10 @@ import click
 
 from splitter.changes import changeset as change_set, journal, patch as patches
 from splitter.errors import SplitterError
+from splitter.graph.handlers import refuse_unresolved_targets
 from splitter.graph.migration import load_migration, solution_root
 from splitter.plan.planner import plan
+from splitter.proof import prove
 from splitter.plan.result import Options, Plan
 
 
@@ -40,9 +42,16 @@ def run(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str | Non
                                    "decisions": [], "changes": []}, indent=2))
         click.echo(message, err=True)
         return 0
+    refuse_unresolved_targets(model)
     result = plan(model, Options(x64_name=x64_name, arm64_name=arm64_name))
+    failures = prove(model, result)             # the self-check: nothing is printed or written unproven
     if output_format == "json":
-        click.echo(json.dumps(result.to_json(), indent=2))
+        click.echo(json.dumps({**result.to_json(), "self_check": {
+            "passed": not failures, "failures": [f.to_json() for f in failures]}}, indent=2))
+    if failures:
+        click.echo(f"lambda-split: error: internal check failed: {failures[0]} (nothing was written; please report "
+                   "this with --format json output)", err=True)
+        return 2
     if dry_run:
         if output_format != "json":
             patch = patches.to_patch(result.changes)

@@ -21,6 +21,7 @@ from splitter.errors import SplitterError
 from splitter.model.csharp import CsFile, TypeDecl, parse_file
 from splitter.model.msbuild import Project
 from splitter.model.template import Function, Template, deployed_handler
+from splitter.model.textfile import MAX_TEXT_BYTES, text_from_bytes
 
 GENERATOR_PACKAGE = "amazon.lambda.annotations"
 
@@ -42,6 +43,8 @@ class Sources:
     def __init__(self) -> None:
         self._parsed: dict[Path, CsFile | None] = {}
         self._compiled: dict[Path, list[Path] | None] = {}
+        self._props: dict[Path, Project | None] = {}
+        self.projects = None                        # a graph.units.ProjectCache, set by subclasses
 
     def project(self, path: Path) -> Project | None:          # None: it does not exist or does not load
         raise NotImplementedError
@@ -49,31 +52,60 @@ class Sources:
     def cs_paths(self, project: Project) -> list[Path] | None:   # None: cannot be known
         raise NotImplementedError
 
-    def read_cs(self, path: Path) -> CsFile:
+    def raw(self, path: Path) -> bytes | None:                   # None: it cannot be read
         raise NotImplementedError
+
+    def read_cs(self, path: Path) -> CsFile:
+        data = self.raw(path)
+        if data is None:
+            raise SplitterError("cannot read file", path)
+        return parse_file(path, text_from_bytes(path, data))
+
+    def props(self, project: Project) -> list[Project]:
+        """The Directory.Build.props files MSBuild imports into the project, as projects (unreadable ones left out)."""
+        from splitter.model.msbuild import directory_build_props, load_project
+        found = []
+        for path in directory_build_props(project.folder, self.projects.stop):
+            key = path.resolve()
+            if key not in self._props:
+                try:
+                    self._props[key] = load_project(path)
+                except SplitterError:
+                    self._props[key] = None
+            if self._props[key] is not None:
+                found.append(self._props[key])
+        return found
 
     def seed(self, files: list[CsFile]) -> None:
         """C# files the caller already parsed (the model holds them): they are not read again."""
         for cs in files:
             self._parsed.setdefault(cs.path.resolve(), cs)
 
-    def cs_files(self, project: Project) -> list[CsFile] | None:
+    def compiled(self, project: Project) -> list[Path] | None:
+        """The C# files the project compiles; None when that cannot be known."""
         key = project.path.resolve()
         if key not in self._compiled:
             self._compiled[key] = self.cs_paths(project)
-        paths = self._compiled[key]
-        if paths is None:
-            return None
+        return self._compiled[key]
+
+    def types_named(self, project: Project, name: str) -> list[TypeDecl]:
+        """The types called `name` (no namespace) the project compiles. Only files whose bytes mention the name are
+        parsed: `check` stays about as cheap as reading the files, and a file is parsed at most once."""
         found = []
-        for path in paths:
+        needle = name.encode("utf-8")
+        for path in self.compiled(project) or []:
             resolved = path.resolve()
             if resolved not in self._parsed:
+                data = self.raw(path)
+                if data is None or needle not in data:
+                    continue
                 try:
-                    self._parsed[resolved] = self.read_cs(path)
+                    self._parsed[resolved] = parse_file(path, text_from_bytes(path, data))
                 except SplitterError:
                     self._parsed[resolved] = None
-            if self._parsed[resolved] is not None:
-                found.append(self._parsed[resolved])
+            cs = self._parsed[resolved]
+            if cs is not None:
+                found.extend(d for d in cs.all_types() if d.name == name)
         return found
 
     def package(self, project: Project) -> list[Project] | None:
@@ -132,24 +164,26 @@ def _missing(function: Function, handler: str, project: Project, sources: Source
     if not builders:
         if any("$(" in p.assembly_name or p.path.suffix.lower() != ".csproj" for p in package) or \
                 any(r.include.lower() == assembly.lower() for p in package for r in p.package_references) or \
-                not any(sources.cs_files(p) for p in package):
+                not any(sources.compiled(p) for p in package):
             return None      # a package's assembly, a name MSBuild computes, or no sources here to tell by
         return f"names assembly {assembly}, which no project in {project.name}'s package builds"
     builder = builders[0]
-    files = sources.cs_files(builder)
-    if files is None or not files:
+    if not sources.compiled(builder):
         return None                                  # its sources cannot be known (or are generated)
     type_name = type_name.replace("+", ".")
-    declared = [d for cs in files for d in cs.all_types() if d.full_name == type_name]
+    declared = [d for d in sources.types_named(builder, type_name.split(".")[-1]) if d.full_name == type_name]
     generated = re.fullmatch(r"(?P<type>.+)_%s_Generated" % re.escape(method), type_name)
     if not declared and generated:
-        owners = [d for cs in files for d in cs.all_types() if d.full_name == generated.group("type")]
+        owner = generated.group("type")
+        owners = [d for d in sources.types_named(builder, owner.split(".")[-1]) if d.full_name == owner]
         if not owners:
             return f"names no type {generated.group('type')} (whose [LambdaFunction] {method} the " \
                    f"Annotations generator wraps) in {assembly}"
         if not any(_has_lambda_function(d, method) for d in owners):
+            if function.managed_by_annotations:
+                return None          # a stale resource of the generator's: its next build removes it
             return f"names no [LambdaFunction] method {method} of {generated.group('type')} in {assembly}"
-        if not runs_generator(builder):
+        if not runs_generator(builder, sources.props(builder)):
             return f"needs the Amazon.Lambda.Annotations generator, which {builder.name} does not run"
         return None
     if not declared:
@@ -175,11 +209,6 @@ def _has_lambda_function(decl: TypeDecl, method: str) -> bool:
 def _declares_or_inherits(declared: list[TypeDecl], method: str, package: list[Project], sources: Sources) -> bool:
     """A declaration (partial classes are several) declares the method, or a base type does; a base type that is
     not in the package (a NuGet package's APIGatewayProxyFunction) may declare it, so it counts as declared."""
-    by_name: dict[str, list[TypeDecl]] = {}
-    for project in package:
-        for cs in sources.cs_files(project) or []:
-            for decl in cs.all_types():
-                by_name.setdefault(decl.name, []).append(decl)
     seen: set[str] = set()
     todo = list(declared)
     while todo:
@@ -189,7 +218,7 @@ def _declares_or_inherits(declared: list[TypeDecl], method: str, package: list[P
             return True
         for base in decl.bases:
             name = re.sub(r"<.*", "", base).split("(")[0].split(".")[-1].strip()
-            found = by_name.get(name)
+            found = [d for project in package for d in sources.types_named(project, name)] if name else []
             if not found:
                 if not (len(name) > 1 and name[0] == "I" and name[1].isupper()):
                     return True              # a base class lambda-split cannot see
@@ -198,13 +227,22 @@ def _declares_or_inherits(declared: list[TypeDecl], method: str, package: list[P
     return False
 
 
-def runs_generator(project: Project) -> bool:
-    """The project references Amazon.Lambda.Annotations (itself or through Directory.Build.props) with analyzers."""
+def runs_generator(project: Project, props: list[Project] = ()) -> bool:
+    """The project references Amazon.Lambda.Annotations with analyzers: itself, or through a Directory.Build.props
+    (`props`) unless its own `<PackageReference Update=... ExcludeAssets="analyzers">` turns them off."""
+    def analyzers_excluded(element) -> bool:
+        excluded = (element.get("ExcludeAssets") or "") + ";" + \
+                   "".join(c.text or "" for c in element if str(c.tag).endswith("ExcludeAssets"))
+        return "analyzers" in excluded.lower()
+
     for reference in project.package_references:
         if reference.include.lower() == GENERATOR_PACKAGE:
-            excluded = (reference.element.get("ExcludeAssets") or "") + ";" + \
-                       "".join(c.text or "" for c in reference.element if str(c.tag).endswith("ExcludeAssets"))
-            return "analyzers" not in excluded.lower()
+            return not analyzers_excluded(reference.element)
+    inherited = [r for p in props for r in p.package_references if r.include.lower() == GENERATOR_PACKAGE]
+    if inherited:
+        updates = [e for e in project.root.iter() if isinstance(e.tag, str) and e.tag.split("}")[-1] ==
+                   "PackageReference" and (e.get("Update") or "").lower() == GENERATOR_PACKAGE]
+        return not analyzers_excluded(inherited[0].element) and not any(analyzers_excluded(e) for e in updates)
     # the generator as a project (aws-lambda-dotnet's own test apps): <ProjectReference OutputItemType="Analyzer">
     return any((r.element.get("OutputItemType") or "").lower() == "analyzer" and "annotations" in r.include.lower()
                for r in project.project_references)
@@ -240,8 +278,11 @@ class DiskSources(Sources):
                 found.setdefault(path, None)
         return compile_items(project, list(found))
 
-    def read_cs(self, path: Path) -> CsFile:
-        return parse_file(path)
+    def raw(self, path: Path) -> bytes | None:
+        try:
+            return path.read_bytes() if path.stat().st_size <= MAX_TEXT_BYTES else None
+        except OSError:
+            return None
 
 
 def _fixed_prefix(folder: Path, include: str) -> Path:
@@ -285,3 +326,24 @@ def unresolved_in(units, sources: Sources) -> list[Unresolved]:
             if problem is not None:
                 found.append(problem)
     return found
+
+
+# -- `migrate`: the input must resolve ---------------------------------------------------------------------------------
+
+def refuse_unresolved_targets(model) -> None:
+    """`migrate` proves a split by resolving every handler afterwards; a project to split whose functions' handlers
+    do not resolve now cannot be proven, so it is refused (exit 2) naming function, handler and what is missing."""
+    sources = DiskSources(model.projects)
+    for target in model.targets:
+        sources.seed(target.source.files)
+        for referencing in target.referencing:
+            sources.seed(referencing.files)
+    for target in model.targets:
+        problems = unresolved_in(target.units, sources)
+        if problems:
+            first = problems[0]
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise SplitterError(f"{first}{more}, so a split of {target.project.name} cannot be proven",
+                                first.function.template_path, first.function.line,
+                                hint="fix the handler (`lambda-split check` lists every unresolved-handler), then "
+                                     "run again")

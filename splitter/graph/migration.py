@@ -59,6 +59,7 @@ class MigrationModel:
     targets: list[SplitTarget] = field(default_factory=list)
     solutions: list[Solution] = field(default_factory=list)
     existing: set[str] = field(default_factory=set)     # relative paths that exist under the root (for collisions)
+    projects: ProjectCache | None = None                # every project read, once (the self-check reads them again)
 
 
 def solution_root(path: Path) -> Path:
@@ -91,7 +92,7 @@ def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
         workspace.solutions = sorted(p for p in _files_below(root) if p.suffix.lower() in SOLUTION_SUFFIXES)
     projects = ProjectCache(workspace)
     analysis = analyze(workspace, parameters, projects)
-    model = MigrationModel(workspace=workspace, analysis=analysis)
+    model = MigrationModel(workspace=workspace, analysis=analysis, projects=projects)
     if analysis.errors:
         return model
     to_split: dict[Path, list[BuildUnit]] = {}

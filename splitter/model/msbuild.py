@@ -244,8 +244,8 @@ class Solution:
         return any(p.path.resolve() == target for p in self.projects)
 
 
-def load_solution(path: Path) -> Solution:
-    source = read_text(path)
+def load_solution(path: Path, source: TextFile | None = None) -> Solution:
+    source = source or read_text(path)
     projects: list[SolutionProject] = []
     if path.suffix.lower() == ".slnx":
         root = parse_xml(source)
