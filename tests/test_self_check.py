@@ -244,3 +244,53 @@ def test_inherited_handlers_and_handlers_in_referenced_projects_resolve(tmp_path
     text = text.replace("Orders::Orders.Derived::Handle", "Orders::Orders.Derived::Missing")
     template.write_text(text)
     assert _warning_codes(root).count("unresolved-handler") == 1
+
+
+def _edit_template(root: Path, edit) -> None:
+    template = root / "src/Orders/serverless.template"
+    data = json.loads(template.read_text(encoding="utf-8-sig"))
+    edit(data)
+    template.write_text(json.dumps(data, indent=2))
+
+
+@pytest.mark.parametrize("default,warned", [("GetOrderHandler", False), ("GetOrderHandlr", True)])
+def test_a_sub_handler_is_evaluated_through_its_parameter(default, warned, tmp_path):
+    root = copy_case("mixed-json", tmp_path / "r")
+
+    def edit(data):
+        data["Parameters"]["HandlerClass"] = {"Type": "String", "Default": default}
+        data["Resources"]["GetOrderFunction"]["Properties"]["Handler"] = {
+            "Fn::Sub": "Orders::Orders.${HandlerClass}::FunctionHandler"}
+        data["Resources"]["ListOrdersFunction"]["Properties"]["Handler"] = {
+            "Fn::Sub": "Orders::Orders.${AWS::StackName}::FunctionHandler"}     # cannot be known: no warning
+    _edit_template(root, edit)
+    assert _warning_codes(root).count("unresolved-handler") == (1 if warned else 0)
+
+
+@pytest.mark.parametrize("handler,warned", [("Orders", False), ("Orderz", True)])
+def test_an_executables_handler_is_its_assembly_name(handler, warned, tmp_path):
+    root = copy_case("mixed-json", tmp_path / "r")
+    project = root / "src/Orders/Orders.csproj"
+    project.write_text(project.read_text().replace("<PropertyGroup>", "<PropertyGroup>\n    <OutputType>Exe"
+                                                                      "</OutputType>", 1))
+
+    def edit(data):
+        data["Resources"]["GetOrderFunction"]["Properties"]["Handler"] = handler
+    _edit_template(root, edit)
+    assert _warning_codes(root).count("unresolved-handler") == (1 if warned else 0)
+
+
+def test_an_assembly_name_property_names_the_assembly(tmp_path):
+    root = copy_case("mixed-json", tmp_path / "r")
+    project = root / "src/Orders/Orders.csproj"
+    project.write_text(project.read_text().replace("<PropertyGroup>", "<PropertyGroup>\n    <AssemblyName>Acme.Orders"
+                                                                      "</AssemblyName>", 1))
+    assert _warning_codes(root).count("unresolved-handler") == 4      # every handler still names Orders
+
+    def edit(data):
+        for resource in data["Resources"].values():
+            handler = resource.get("Properties", {}).get("Handler")
+            if isinstance(handler, str):
+                resource["Properties"]["Handler"] = handler.replace("Orders::", "Acme.Orders::", 1)
+    _edit_template(root, edit)
+    assert "unresolved-handler" not in _warning_codes(root)

@@ -37,13 +37,24 @@ class Unresolved:
         return f"{self.function.logical_id}'s handler {self.handler} {self.missing}"
 
 
+# A type declaration's name as C# writes it: enough to tell which files to parse for a type.
+_DECLARES = re.compile(rb"\b(?:class|struct|record|interface)\s+@?(\w+)")
+
+
+def _key(path: Path) -> str:
+    return os.path.abspath(path)
+
+
 class Sources:
     """Projects and their compiled C# files, each read once. Subclasses say where bytes come from."""
 
     def __init__(self) -> None:
-        self._parsed: dict[Path, CsFile | None] = {}
-        self._compiled: dict[Path, list[Path] | None] = {}
+        self._parsed: dict[str, CsFile | None] = {}        # by absolute path, as found (not resolved: lstat costs)
+        self._compiled: dict[str, list[Path] | None] = {}
         self._props: dict[Path, Project | None] = {}
+        self._raw: dict[str, bytes | None] = {}
+        self._names: dict[str, set[str]] = {}              # file -> the type names its bytes declare
+        self._packages: dict[str, list[Project] | None] = {}
         self.projects = None                        # a graph.units.ProjectCache, set by subclasses
 
     def project(self, path: Path) -> Project | None:          # None: it does not exist or does not load
@@ -52,8 +63,14 @@ class Sources:
     def cs_paths(self, project: Project) -> list[Path] | None:   # None: cannot be known
         raise NotImplementedError
 
-    def raw(self, path: Path) -> bytes | None:                   # None: it cannot be read
+    def read_raw(self, path: Path) -> bytes | None:              # None: it cannot be read
         raise NotImplementedError
+
+    def raw(self, path: Path) -> bytes | None:
+        key = _key(path)
+        if key not in self._raw:
+            self._raw[key] = self.read_raw(path)
+        return self._raw[key]
 
     def read_cs(self, path: Path) -> CsFile:
         data = self.raw(path)
@@ -79,51 +96,75 @@ class Sources:
     def seed(self, files: list[CsFile]) -> None:
         """C# files the caller already parsed (the model holds them): they are not read again."""
         for cs in files:
-            self._parsed.setdefault(cs.path.resolve(), cs)
+            self._parsed.setdefault(_key(cs.path), cs)
 
     def compiled(self, project: Project) -> list[Path] | None:
         """The C# files the project compiles; None when that cannot be known."""
-        key = project.path.resolve()
+        key = _key(project.path)
         if key not in self._compiled:
             self._compiled[key] = self.cs_paths(project)
         return self._compiled[key]
 
     def types_named(self, project: Project, name: str) -> list[TypeDecl]:
-        """The types called `name` (no namespace) the project compiles. Only files whose bytes mention the name are
-        parsed: `check` stays about as cheap as reading the files, and a file is parsed at most once."""
+        """The types called `name` (no namespace) the project compiles. A file is parsed only when a declaration of
+        that name appears in its bytes, and at most once: `check` costs little more than reading the files."""
         found = []
-        needle = name.encode("utf-8")
         for path in self.compiled(project) or []:
-            resolved = path.resolve()
-            if resolved not in self._parsed:
-                data = self.raw(path)
-                if data is None or needle not in data:
+            key = _key(path)
+            if key not in self._parsed:
+                if name not in self._declared_names(path, key):
                     continue
                 try:
-                    self._parsed[resolved] = parse_file(path, text_from_bytes(path, data))
+                    self._parsed[key] = parse_file(path, text_from_bytes(path, self.raw(path) or b""),
+                                                   identifiers=False)
                 except SplitterError:
-                    self._parsed[resolved] = None
-            cs = self._parsed[resolved]
+                    self._parsed[key] = None
+            cs = self._parsed[key]
             if cs is not None:
                 found.extend(d for d in cs.all_types() if d.name == name)
         return found
 
+    def _declared_names(self, path: Path, key: str) -> set[str]:
+        if key not in self._names:
+            data = self.raw(path)
+            self._names[key] = {m.decode("utf-8", "replace") for m in _DECLARES.findall(data)} if data else set()
+        return self._names[key]
+
+    def plainly_declares(self, project: Project, type_name: str, method: str) -> bool:
+        """Without parsing: a file the project compiles declares a type of that simple name, names every segment of
+        its namespace and has `method(` or `method<` in it. Enough to call a handler resolved (the full check runs
+        when this says no); never enough to call it unresolved."""
+        *outer, name = type_name.split(".")
+        call = re.compile(rb"\b" + re.escape(method.encode("utf-8")) + rb"\s*[<(]")
+        for path in self.compiled(project) or []:
+            if name not in self._declared_names(path, _key(path)):
+                continue
+            data = self.raw(path) or b""
+            if call.search(data) and all(segment.encode("utf-8") in data for segment in outer):
+                return True
+        return False
+
     def package(self, project: Project) -> list[Project] | None:
         """The project and every project it references, transitively; None when one of them does not load."""
-        seen: dict[Path, Project] = {}
+        top = _key(project.path)
+        if top in self._packages:
+            return self._packages[top]
+        seen: dict[str, Project] = {}
         stack = [project]
         while stack:
             current = stack.pop()
-            key = current.path.resolve()
+            key = _key(current.path)
             if key in seen:
                 continue
             seen[key] = current
             for reference in current.project_references:
                 loaded = self.project(reference.path)
                 if loaded is None:
+                    self._packages[top] = None
                     return None
                 stack.append(loaded)
-        return list(seen.values())
+        self._packages[top] = list(seen.values())
+        return self._packages[top]
 
 
 def handler_of(function: Function, template) -> str | None:
@@ -171,6 +212,8 @@ def _missing(function: Function, handler: str, project: Project, sources: Source
     if not sources.compiled(builder):
         return None                                  # its sources cannot be known (or are generated)
     type_name = type_name.replace("+", ".")
+    if sources.plainly_declares(builder, type_name, method):
+        return None
     declared = [d for d in sources.types_named(builder, type_name.split(".")[-1]) if d.full_name == type_name]
     generated = re.fullmatch(r"(?P<type>.+)_%s_Generated" % re.escape(method), type_name)
     if not declared and generated:
@@ -278,7 +321,7 @@ class DiskSources(Sources):
                 found.setdefault(path, None)
         return compile_items(project, list(found))
 
-    def raw(self, path: Path) -> bytes | None:
+    def read_raw(self, path: Path) -> bytes | None:
         try:
             return path.read_bytes() if path.stat().st_size <= MAX_TEXT_BYTES else None
         except OSError:

@@ -20,6 +20,9 @@ __all__ = ["Failure", "prove"]
 def prove(model, result) -> list[Failure]:
     """Every broken invariant of the plan `result` made from `model` (a MigrationModel), in a stable order; [] when
     the plan keeps them all."""
+    if model.projects is None:
+        from splitter.graph.units import ProjectCache
+        model.projects = ProjectCache(model.workspace)
     tree = PlannedTree(model.workspace.root, model.existing, result.changes)
     sources = PlannedSources(tree, model.projects)
     before = DiskSources(model.projects)
@@ -36,7 +39,7 @@ def prove(model, result) -> list[Failure]:
     failures += checks.units_sound(units, model, tree)
     failures += checks.handlers_resolve(units, model, tree, sources, before)
     failures += checks.generator_owns(units, templates, tree, sources)
-    failures += files.consumers_resolve(tree, sources)
+    failures += files.consumers_resolve(model, tree, sources)
     failures += files.references_sound(model, tree, sources, units)
     failures += files.types_kept(model, tree, sources)
     return failures

@@ -146,11 +146,12 @@ def handlers_resolve(units: list[PlannedUnit], model, tree: PlannedTree, sources
         package = sources.package(project)
         folders = [(tree.rel(p.folder) or "") + "/" for p in package] if package is not None else [""]
         changed_package = any(t.startswith(f) or f == "/" for t in touched for f in folders)
+        deployed = os.path.abspath(unit.project)
         for function in unit.functions:
             was_unit, was = original.get(function.logical_id, (None, None))
             handler = handler_of(function, unit.document)
             same = was is not None and was.code_uri == function.code_uri and handler_of(was, was_unit.template) == \
-                handler and was_unit.project.path.resolve() == Path(os.path.normpath(unit.project)).resolve()
+                handler and os.path.abspath(was_unit.project.path) == deployed
             if same and not changed_package:
                 continue
             problem = unresolved(function, handler, project, sources, unit.document)

@@ -77,10 +77,11 @@ def _annotations(target) -> bool:
         any(f.managed_by_annotations or "_Generated::" in (f.handler or "") for u in target.units for f in u.functions)
 
 
-def consumers_resolve(tree: PlannedTree, sources: PlannedSources) -> list[Failure]:
+def consumers_resolve(model, tree: PlannedTree, sources: PlannedSources) -> list[Failure]:
     """Every path a file the plan writes names exists in the planned tree: project references, solution entries,
-    a defaults file's template."""
+    a defaults file's template. A path the file named before, as written, is not the plan's to fix."""
     failures = []
+    solutions = {tree.rel(s.path): {e.include for e in s.projects} for s in model.solutions}
     for rel in sorted(tree.written):
         path = tree.path(rel)
         suffix = path.suffix.lower()
@@ -89,8 +90,9 @@ def consumers_resolve(tree: PlannedTree, sources: PlannedSources) -> list[Failur
             if project is None:
                 failures.append(Failure("project-loads", f"the planned {rel} does not load"))
                 continue
+            before = _references_before(model, rel, path)
             for reference in project.project_references:
-                if not tree.is_file(reference.path):
+                if reference.include not in before and not tree.is_file(reference.path):
                     failures.append(Failure("consumer-path", f"{rel} references {reference.include}, which the "
                                                              "planned tree does not hold"))
         elif suffix in SOLUTION_SUFFIXES:
@@ -100,7 +102,8 @@ def consumers_resolve(tree: PlannedTree, sources: PlannedSources) -> list[Failur
                 failures.append(Failure("project-loads", f"the planned {rel} does not load: {error.message}"))
                 continue
             for entry in solution.projects:
-                if entry.path.suffix.lower() in PROJECT_SUFFIXES and not tree.is_file(entry.path):
+                if entry.path.suffix.lower() in PROJECT_SUFFIXES and not tree.is_file(entry.path) and \
+                        entry.include not in solutions.get(rel, ()):
                     failures.append(Failure("consumer-path", f"{rel} lists {entry.include}, which the planned tree "
                                                              "does not hold"))
         elif path.name == DEFAULTS_FILE:
@@ -114,6 +117,15 @@ def consumers_resolve(tree: PlannedTree, sources: PlannedSources) -> list[Failur
                 failures.append(Failure("consumer-path", f"{rel} names the template {named}, which the planned "
                                                          "tree does not hold"))
     return failures
+
+
+def _references_before(model, rel: str, path: Path) -> set[str]:
+    if rel not in model.existing or model.projects is None:
+        return set()
+    try:
+        return {r.include for r in model.projects.get(path).project_references}
+    except SplitterError:
+        return set()
 
 
 def references_sound(model, tree: PlannedTree, sources: PlannedSources, units: list[PlannedUnit]) -> list[Failure]:

@@ -40,6 +40,9 @@ class PlannedTree:
             for i in range(1, len(parts) + 1):
                 self.folders.add("/".join(parts[:i]))
         self._texts: dict[str, TextFile] = {}
+        self._by_folder: dict[str, list[str]] = {}
+        for rel in sorted(self.paths):
+            self._by_folder.setdefault(rel.rsplit("/", 1)[0] if "/" in rel else "", []).append(rel)
 
     def rel(self, path: Path) -> str | None:
         """The path relative to the root, or None outside it."""
@@ -79,8 +82,7 @@ class PlannedTree:
         rel = self.rel(folder)
         if rel is None:
             return sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
-        prefix = rel + "/" if rel else ""
-        return sorted(self.path(p) for p in self.paths if p.startswith(prefix) and "/" not in p[len(prefix):])
+        return [self.path(p) for p in self._by_folder.get(rel, [])]
 
     def project_files_in(self, folder: Path) -> list[Path]:
         return [p for p in self.files_in(folder) if p.suffix.lower() in PROJECT_SUFFIXES]
@@ -144,7 +146,7 @@ class PlannedSources(Sources):
             candidates = [p for p in candidates if str(p).startswith(prefix)]
         return compile_items(project, candidates)
 
-    def raw(self, path: Path) -> bytes | None:
+    def read_raw(self, path: Path) -> bytes | None:
         rel = self.tree.rel(path)
         if rel is not None and rel in self.tree.written:
             return self.tree.written[rel]
