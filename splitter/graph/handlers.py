@@ -72,12 +72,6 @@ class Sources:
             self._raw[key] = self.read_raw(path)
         return self._raw[key]
 
-    def read_cs(self, path: Path) -> CsFile:
-        data = self.raw(path)
-        if data is None:
-            raise SplitterError("cannot read file", path)
-        return parse_file(path, text_from_bytes(path, data))
-
     def props(self, project: Project) -> list[Project]:
         """The Directory.Build.props files MSBuild imports into the project, as projects (unreadable ones left out)."""
         from splitter.model.msbuild import directory_build_props, load_project
@@ -111,18 +105,24 @@ class Sources:
         found = []
         for path in self.compiled(project) or []:
             key = _key(path)
-            if key not in self._parsed:
-                if name not in self._declared_names(path, key):
-                    continue
-                try:
-                    self._parsed[key] = parse_file(path, text_from_bytes(path, self.raw(path) or b""),
-                                                   identifiers=False)
-                except SplitterError:
-                    self._parsed[key] = None
-            cs = self._parsed[key]
+            if key not in self._parsed and name not in self._declared_names(path, key):
+                continue
+            cs = self.declarations(path)
             if cs is not None:
                 found.extend(d for d in cs.all_types() if d.name == name)
         return found
+
+    def declarations(self, path: Path) -> CsFile | None:
+        """The file's declarations, parsed once (what its members use is not collected); None when unreadable."""
+        key = _key(path)
+        if key not in self._parsed:
+            data = self.raw(path)
+            try:
+                self._parsed[key] = None if data is None else \
+                    parse_file(path, text_from_bytes(path, data), identifiers=False)
+            except SplitterError:
+                self._parsed[key] = None
+        return self._parsed[key]
 
     def _declared_names(self, path: Path, key: str) -> set[str]:
         if key not in self._names:

@@ -187,8 +187,8 @@ def types_kept(model, tree: PlannedTree, sources: PlannedSources) -> list[Failur
     after: dict[str, set[str]] = {}
     kept = [cs for target in model.targets for cs in target.source.files
             if tree.rel(cs.path) not in tree.written and tree.rel(cs.path) not in tree.removed]
-    written = [sources.read_cs(tree.path(rel)) for rel in sorted(tree.written) if rel.lower().endswith(".cs")]
-    for cs in (*kept, *written):
+    written = [sources.declarations(tree.path(rel)) for rel in sorted(tree.written) if rel.lower().endswith(".cs")]
+    for cs in (*kept, *(cs for cs in written if cs is not None)):
         for decl in cs.all_types():
             after.setdefault(decl.full_name, set()).update(m.name for m in decl.methods)
     failures = []

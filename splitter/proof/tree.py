@@ -12,7 +12,7 @@ from splitter.changes.changeset import ChangeSet, Create, Modify
 from splitter.errors import SplitterError
 from splitter.graph.handlers import Sources
 from splitter.graph.migration import compile_items
-from splitter.model.csharp import CsFile, parse_file
+from splitter.model.csharp import CsFile
 from splitter.model.msbuild import PROJECT_SUFFIXES, Project, directory_build_props, load_project
 from splitter.model.textfile import MAX_TEXT_BYTES, TextFile, text_from_bytes
 
@@ -155,9 +155,6 @@ class PlannedSources(Sources):
         except OSError:
             return None
 
-    def read_cs(self, path: Path) -> CsFile:
-        text = self.tree.planned_text(path)
-        return parse_file(path, text) if text is not None else parse_file(path)
 
     def seed_unchanged(self, files: list[CsFile]) -> None:
         """C# files the model parsed that the plan leaves where they are, as they are."""
