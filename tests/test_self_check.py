@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from splitter.changes.changeset import Create, target_of
+from splitter.changes.changeset import Create, Move, target_of
 from splitter.commands import migrate as migrate_command
 from splitter.plan.planner import plan as real_plan
 from conftest import require_real_templates
@@ -72,6 +72,12 @@ def drop_project(result) -> None:
     result.changes.changes.remove(created[0])
 
 
+def drop_move(result) -> None:
+    moves = [c for c in result.changes.changes if isinstance(c, Move) and c.source.endswith(".cs")]
+    assert moves, "no C# file moved"
+    result.changes.changes.remove(moves[0])
+
+
 def wrong_handler(result) -> None:
     library, x64, arm64 = _names(result)
     assert _swap_first(result, re.escape(arm64) + "::", x64 + "::") or \
@@ -87,8 +93,8 @@ def wrong_code_uri(result) -> None:
         "no CodeUri to retarget"
 
 
-FAULTS = {"drop-template-edit": drop_template_edit, "drop-project": drop_project, "wrong-handler": wrong_handler,
-          "wrong-codeuri": wrong_code_uri}
+FAULTS = {"drop-template-edit": drop_template_edit, "drop-project": drop_project, "drop-move": drop_move,
+          "wrong-handler": wrong_handler, "wrong-codeuri": wrong_code_uri}
 
 
 def planted_fault(monkeypatch, fault) -> None:

@@ -38,7 +38,7 @@ def prove(model, result) -> list[Failure]:
     units = planned_units(templates, apps, tree, failures)
     failures += checks.units_sound(units, model, tree)
     failures += checks.handlers_resolve(units, model, tree, sources, before)
-    failures += checks.generator_owns(units, templates, tree, sources)
+    failures += checks.generator_owns(units, templates, tree, sources, model)
     failures += files.consumers_resolve(model, tree, sources)
     failures += files.references_sound(model, tree, sources, units)
     failures += files.types_kept(model, tree, sources)

@@ -164,7 +164,8 @@ def handlers_resolve(units: list[PlannedUnit], model, tree: PlannedTree, sources
     return failures
 
 
-def generator_owns(units: list[PlannedUnit], templates: list, tree: PlannedTree, sources: Sources) -> list[Failure]:
+def generator_owns(units: list[PlannedUnit], templates: list, tree: PlannedTree, sources: Sources,
+                   model) -> list[Failure]:
     """Every function the Annotations generator owns, in a template the plan writes, is deployed from the one
     project whose generator writes that template."""
     failures = []
@@ -187,6 +188,27 @@ def generator_owns(units: list[PlannedUnit], templates: list, tree: PlannedTree,
                 Path(os.path.normpath(writes)) != Path(os.path.normpath(template.path)):
             failures.append(Failure("generator-owns", f"{owned[0].logical_id} is deployed from {builder.name}, "
                                                       f"whose generator does not write {tree.rel(template.path)}"))
+            continue
+        failures += _startup_kept(builder, model, sources)
+    return failures
+
+
+def _startup_kept(builder, model, sources: Sources) -> list[Failure]:
+    """The generator wires a function's dependencies from the [LambdaStartup] class of its own compilation: a
+    function project split from a project that had one has it too."""
+    failures = []
+    referenced = {os.path.abspath(r.path) for r in builder.project_references}
+    for target in model.targets:
+        if os.path.abspath(target.project.path) not in referenced:
+            continue
+        for cs in target.source.files:
+            for decl in cs.all_types():
+                if not any(a.split(".")[-1] in ("LambdaStartup", "LambdaStartupAttribute") for a in decl.attributes):
+                    continue
+                if not any(d.full_name == decl.full_name for d in sources.types_named(builder, decl.name)):
+                    failures.append(Failure("generator-owns", f"{builder.name} runs the Annotations generator "
+                                                              f"without the [LambdaStartup] class {decl.full_name} "
+                                                              f"of {target.project.name}"))
     return failures
 
 
