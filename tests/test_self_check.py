@@ -300,3 +300,67 @@ def test_an_assembly_name_property_names_the_assembly(tmp_path):
                 resource["Properties"]["Handler"] = handler.replace("Orders::", "Acme.Orders::", 1)
     _edit_template(root, edit)
     assert "unresolved-handler" not in _warning_codes(root)
+
+
+# -- each invariant, planted directly in a plan ----------------------------------------------------------------------
+
+def _planned(case: str, tmp_path: Path):
+    from splitter.graph.migration import load_migration
+    root = copy_case(case, tmp_path / case)
+    model = load_migration(str(root), {})
+    return model, real_plan(model)
+
+
+def _edit(result, path: str, edit) -> None:
+    for i, change in enumerate(result.changes.changes):
+        if target_of(change) == path:
+            result.changes.changes[i] = _replaced(change, edit(_after(change)))
+            return
+    raise AssertionError(f"the plan does not write {path}")
+
+
+def _invariants(model, result) -> set[str]:
+    from splitter.proof import prove
+    return {f.invariant for f in prove(model, result)}
+
+
+def test_a_sound_plan_proves_directly(tmp_path):
+    model, result = _planned("mixed-json", tmp_path)
+    assert _invariants(model, result) == set()
+
+
+def test_a_library_referencing_its_function_project_is_a_cycle_and_a_new_library_reference(tmp_path):
+    model, result = _planned("mixed-json", tmp_path)
+    _edit(result, "src/Orders/Orders.csproj", lambda data: data.replace(
+        b"</Project>", b'  <ItemGroup>\n    <ProjectReference Include="..\\Orders.X64\\Orders.X64.csproj" />\n'
+                       b"  </ItemGroup>\n</Project>"))
+    assert {"library-references", "no-cycle"} <= _invariants(model, result)
+
+
+def test_a_property_changed_beyond_codeuri_handler_and_architectures_is_caught(tmp_path):
+    model, result = _planned("mixed-json", tmp_path)
+    _edit(result, "src/Orders/serverless.template", lambda data: data.replace(b'"MemorySize": 512', b'"MemorySize": 256',
+                                                                               1))
+    assert "properties-kept" in _invariants(model, result)
+
+
+def test_a_moved_file_changed_beyond_its_usings_is_caught(tmp_path):
+    model, result = _planned("mixed-json", tmp_path)
+    move = next(c for c in result.changes.changes if isinstance(c, Move) and c.source.endswith(".cs"))
+    _edit(result, move.target, lambda data: data + b"// an extra line\n")
+    assert "bytes-kept" in _invariants(model, result)
+
+
+def test_a_method_lost_from_a_moved_type_is_caught(tmp_path):
+    model, result = _planned("mixed-json", tmp_path)
+    move = next(c for c in result.changes.changes if isinstance(c, Move) and c.source.endswith("GetOrderHandler.cs"))
+    _edit(result, move.target, lambda data: data.replace(b"FunctionHandler(", b"FunctionHandlr(", 1))
+    assert {"nothing-lost", "handler-resolves"} <= _invariants(model, result)
+
+
+def test_an_fsharp_project_is_not_resolved(tmp_path):
+    root = copy_case("mixed-json", tmp_path / "r")
+    (root / "src/Orders/Orders.csproj").rename(root / "src/Orders/Orders.fsproj")
+    _edit_template(root, lambda data: data["Resources"]["GetOrderFunction"]["Properties"].update(
+        Handler="Orders::Orders.Nowhere::Nothing"))
+    assert "unresolved-handler" not in _warning_codes(root)
