@@ -14,7 +14,7 @@ from pathlib import Path, PureWindowsPath
 
 from splitter import progress
 from splitter.errors import SplitterError
-from splitter.model.textfile import read_text
+from splitter.model.textfile import TextFile, read_text
 
 DEFAULTS_FILE = "aws-lambda-tools-defaults.json"
 TEMPLATE_NAMES = ("serverless.template", "template.yaml", "template.yml", "template.json")
@@ -48,9 +48,10 @@ class Workspace:
             return str(path)
 
 
-def read_defaults(path: Path) -> dict:
-    """aws-lambda-tools-defaults.json as a dict; the AWS tools accept // comments in it, so we do too."""
-    source = read_text(path)
+def read_defaults(path: Path, source: TextFile | None = None) -> dict:
+    """aws-lambda-tools-defaults.json as a dict; the AWS tools accept // comments in it, so we do too. From `source`
+    (text already read, or planned) when given, else from the file."""
+    source = source or read_text(path)
     try:
         data = json.loads(_strip_json_comments(source.text))
     except json.JSONDecodeError as exc:

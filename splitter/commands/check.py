@@ -23,6 +23,7 @@ command fixes the other CPU's runtime), "cdk-app" (a cdk.json whose program lamb
 "missing-codeuri" (a CodeUri naming a missing folder where its unit cannot be the hazard; else it is an error).
 A unit is a hazard only where its deployer builds it once for every architecture (never SAM CLI: "failing" is then
 empty); a template no defaults file or samconfig names is assumed deployed by Amazon.Lambda.Tools.
+"unresolved-handler" (a handler naming an assembly, type or method its CodeUri project's package does not build).
 Image functions' "architecture" is null when unknown.
 Hazard units carry "rule_id": "LS001" (null for the others). Codes: splitter/commands/diagnostics.py, `check --explain`.
 `--format github` prints GitHub workflow commands, `--format sarif` a SARIF 2.1.0 log (splitter/commands/diagnostics.py).
@@ -39,6 +40,7 @@ from splitter.model.architecture import linux_rid
 from splitter.commands import diagnostics, listings
 from splitter.commands import deployers
 from splitter.commands import units as app_units
+from splitter.graph.handlers import warn_unresolved_handlers
 from splitter.graph.units import Analysis, BuildUnit
 from splitter.discover import discover
 from splitter.errors import printable_lines
@@ -55,6 +57,8 @@ def run(path: str, parameters: dict[str, str], output_format: str, *, color: boo
     analysis = repository.analysis
     if not repository.answered_from_model:
         analysis.workspace.root = discover(path).root      # paths read relative to the folder checked, as before
+    if not analysis.errors:
+        warn_unresolved_handlers(analysis, repository.projects)
     if output_format in ("json", "github", "sarif"):
         if output_format == "json":
             click.echo(json.dumps(to_json(analysis), indent=2))

@@ -67,6 +67,10 @@ RULES = (
          "A CodeUri names a folder that does not exist, in a unit that cannot be the hazard (one function, or one "
          "architecture); the deploy fails until it exists.",
          "Fix the CodeUri or restore the project folder."),
+    Rule("LS110", "unresolved-handler", "warning",
+         "A function's Handler names an assembly, type or method that its CodeUri project's package does not build.",
+         "Fix the Handler (Assembly::Namespace.Type::Method) or the project it is deployed from; migrate refuses to "
+         "split a project whose handlers do not resolve."),
     Rule("LS201", "binary-mismatch", "error",
          "`verify`: a file in a built package is built for another CPU (or OS) than a function using it.",
          "Follow the likely cause in the message: publish for the function's architecture, or split with migrate."),

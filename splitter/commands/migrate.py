@@ -19,11 +19,13 @@ import click
 from splitter.changes import changeset as change_set, journal, patch as patches, paths, state
 from splitter.commands import deployers
 from splitter.discover import refuse_link_out_of_repository, repository_top
-from splitter.errors import SplitterError, printable_lines
+from splitter.errors import SplitterError, printable, printable_lines
+from splitter.graph.handlers import refuse_unresolved_targets
 from splitter.graph.migration import load_migration
 from splitter.graph.repository import repository_root
 from splitter.plan.consumers import consumers
 from splitter.plan.planner import plan
+from splitter.proof import prove
 from splitter.plan.result import Options, Plan
 
 
@@ -96,9 +98,13 @@ def _migrate(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str 
                                    "decisions": [], "changes": []}, indent=2))
         click.echo(message, err=True)
         return 0
+    refuse_unresolved_targets(model)
     result = plan(model, Options(x64_name=x64_name, arm64_name=arm64_name))
+    # The self-check first: a plan that breaks an invariant is lambda-split's bug, reported as such, before any
+    # message that would send the user to fix a file of theirs.
+    failures = prove(model, result)             # nothing is printed or written unproven
     retargeted, left = consumers(result)
-    if left and not allow_unretargeted:
+    if left and not allow_unretargeted and not failures:
         for consumer in left:
             click.echo(f"lambda-split: error: {_shown(root, consumer.path)}:{consumer.line}: {consumer.message()} "
                        "(or pass --allow-unretargeted; nothing was changed)", err=True)
@@ -108,7 +114,12 @@ def _migrate(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str 
         data["consumers"] = {"retargeted": retargeted,
                              "unretargeted": [{"path": c.path, "line": c.line, "message": c.message()}
                                               for c in left]}
+        data["self_check"] = {"passed": not failures, "failures": [f.to_json() for f in failures]}
         click.echo(json.dumps(data, indent=2))
+    if failures:
+        click.echo(f"lambda-split: error: internal check failed: {printable(str(failures[0]))} (nothing was "
+                   "written; please report this with --format json output)", err=True)
+        return 2
     if dry_run:
         if output_format != "json":
             patch = patches.to_patch(_as_applied_from(result.changes))

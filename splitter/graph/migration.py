@@ -62,6 +62,7 @@ class MigrationModel:
     solutions: list[Solution] = field(default_factory=list)
     existing: set[str] = field(default_factory=set)     # relative paths that exist under the root (for collisions)
     repository: Repository | None = None
+    projects: ProjectCache | None = None                # every project read, once (the self-check reads them again)
 
 
 def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto") -> MigrationModel:
@@ -71,7 +72,7 @@ def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto"
     root = workspace.root
     workspace.solutions = sorted(p for p in _files_below(root) if p.suffix.lower() in SOLUTION_SUFFIXES)
     projects = repository.projects
-    model = MigrationModel(workspace=workspace, analysis=analysis, repository=repository)
+    model = MigrationModel(workspace=workspace, analysis=analysis, repository=repository, projects=projects)
     if analysis.errors:
         return model
     to_split: dict[Path, list[BuildUnit]] = {}

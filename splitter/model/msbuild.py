@@ -149,8 +149,9 @@ def msbuild_path(base: Path, include: str) -> Path:
     return Path(base, *parts)
 
 
-def load_project(path: Path, inherited: dict[str, str] | None = None) -> Project:
-    source = read_text(path)
+def load_project(path: Path, inherited: dict[str, str] | None = None, source: TextFile | None = None) -> Project:
+    """The project at path; from `source` (text already read, or planned) when given, else from the file."""
+    source = source or read_text(path)
     root = parse_xml(source)
     if local(root.tag) != "Project":
         raise SplitterError("not an MSBuild project (the root element is not <Project>)", path)
@@ -249,8 +250,8 @@ class Solution:
         return any(p.path.resolve() == target for p in self.projects)
 
 
-def load_solution(path: Path) -> Solution:
-    source = read_text(path)
+def load_solution(path: Path, source: TextFile | None = None) -> Solution:
+    source = source or read_text(path)
     projects: list[SolutionProject] = []
     if path.suffix.lower() == ".slnx":
         root = parse_xml(source)

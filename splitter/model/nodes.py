@@ -156,4 +156,6 @@ def _json_node(ts, data: bytes, offsets: ByteOffsets, path, counter) -> Node:
         items = [_json_node(c, data, offsets, path, counter) for c in ts.named_children if c.type != "comment"]
         return Node("seq", items, start, end, line, column)
     raw = data[ts.start_byte:ts.end_byte].decode("utf-8", errors="surrogatepass")
-    return Node("scalar", json.loads(raw), start, end, line, column, style='"' if ts.type == "string" else None)
+    # The document is valid JSON (checked above): a string without a backslash is its text between the quotes.
+    value = raw[1:-1] if ts.type == "string" and "\\" not in raw else json.loads(raw)
+    return Node("scalar", value, start, end, line, column, style='"' if ts.type == "string" else None)

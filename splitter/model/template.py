@@ -81,8 +81,8 @@ def template_format(path: Path, text: str) -> str:
     return "json" if text.lstrip().startswith("{") else "yaml"
 
 
-def parse_template_file(path: Path) -> tuple[TextFile, str, Node]:
-    source = read_text(path)
+def parse_template_file(path: Path, source: TextFile | None = None) -> tuple[TextFile, str, Node]:
+    source = source or read_text(path)
     fmt = template_format(path, source.text)
     root = parse_json(source.text, path) if fmt == "json" else parse_yaml(source.text, path)
     return source, fmt, root
@@ -96,8 +96,9 @@ def looks_like_template(root: Node) -> bool:
         or "Transform" in root.value
 
 
-def load_template(path: Path, parameters: dict[str, str] | None = None) -> Template:
-    source, fmt, root = parse_template_file(path)
+def load_template(path: Path, parameters: dict[str, str] | None = None, source: TextFile | None = None) -> Template:
+    """The template at path; from `source` (text already read, or planned) when given, else from the file."""
+    source, fmt, root = parse_template_file(path, source)
     if not looks_like_template(root):
         raise SplitterError("not a CloudFormation template (no Resources section)", path,
                             hint="point lambda-split at a serverless.template or template.yaml")

@@ -113,6 +113,11 @@ def read_text(path: Path) -> TextFile:
         raw = path.read_bytes()
     except OSError as exc:
         raise SplitterError(f"cannot read file: {exc.strerror}", path) from None
+    return text_from_bytes(path, raw)
+
+
+def text_from_bytes(path: Path, raw: bytes) -> TextFile:
+    """The text of bytes already read (or planned: the self-check loads the tree a plan would write) at path."""
     try:
         text, encoding, bom = decode(raw)
     except UnicodeDecodeError as exc:       # a byte-order mark, then bytes that are not in its encoding

@@ -14,7 +14,7 @@ from splitter.model.apps.common import AppDocument, Piece, Scope, TracedString, 
 from splitter.model.apps.cdk_common import MAX_DEPTH, StackReader
 from splitter.model.csharp import parser
 from splitter.model.nodes import ByteOffsets
-from splitter.model.textfile import read_text
+from splitter.model.textfile import TextFile, read_text
 
 SOURCE_KIND = "cdk-csharp"
 FUNCTION_TYPES = {"Function": "Function", "DockerImageFunction": "Image", "DotNetFunction": "DotNetFunction"}
@@ -31,8 +31,8 @@ def mentions_functions(text: str) -> bool:
     return "Amazon.CDK" in text and "Function" in text
 
 
-def load_stack(path: Path, base: Path, app: Path | None = None) -> AppDocument:
-    source = read_text(path)
+def load_stack(path: Path, base: Path, app: Path | None = None, source: TextFile | None = None) -> AppDocument:
+    source = source or read_text(path)
     stack = _Stack(path, source.text)
     document = AppDocument(path=path, source=source, base=base, source_kind=SOURCE_KIND, literal=_literal, app=app)
     for node, kind in stack.constructions():

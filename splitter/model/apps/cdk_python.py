@@ -18,7 +18,7 @@ from splitter.errors import SplitterError
 from splitter.model.apps.common import AppDocument, Piece, Scope, TracedString, concat, joined
 from splitter.model.apps.cdk_common import MAX_DEPTH, StackReader
 from splitter.model.nodes import ByteOffsets
-from splitter.model.textfile import read_text
+from splitter.model.textfile import TextFile, read_text
 
 SOURCE_KIND = "cdk-python"
 REMOTE_CODE = ("Code.from_bucket", "Code.from_bucket_v2", "Code.from_inline", "Code.from_cfn_parameters",
@@ -32,8 +32,8 @@ def mentions_functions(text: str) -> bool:
     return "aws_cdk" in text and "Function(" in text
 
 
-def load_stack(path: Path, base: Path, app: Path | None = None) -> AppDocument:
-    source = read_text(path)
+def load_stack(path: Path, base: Path, app: Path | None = None, source: TextFile | None = None) -> AppDocument:
+    source = source or read_text(path)
     try:
         module = cst.parse_module(source.text)
     except cst.ParserSyntaxError as error:

@@ -14,7 +14,7 @@ from splitter.errors import SplitterError
 from splitter.model.apps.common import ARCHITECTURES, AppDocument, AppFunction, Piece, TracedString, Undecided, concat
 from splitter.model.nodes import Node
 from splitter.model.yaml_events import parse_yaml
-from splitter.model.textfile import read_text
+from splitter.model.textfile import TextFile, read_text
 
 SOURCE_KIND = "serverless"
 FILE_NAMES = ("serverless.yml", "serverless.yaml")
@@ -22,8 +22,9 @@ _VARIABLE = re.compile(r"\$\{([^{}]*)\}")
 MAX_DEPTH = 20
 
 
-def load_service(path: Path) -> AppDocument:
-    source = read_text(path)
+def load_service(path: Path, source: TextFile | None = None) -> AppDocument:
+    """The service at path; from `source` (text already read, or planned) when given, else from the file."""
+    source = source or read_text(path)
     root = parse_yaml(source.text, path)
     if root.kind != "map" or "service" not in root.value and "functions" not in root.value:
         raise SplitterError("not a Serverless Framework service (no `service` or `functions`)", path,
