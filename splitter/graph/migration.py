@@ -12,6 +12,7 @@ from pathlib import Path
 from splitter import progress
 from splitter.graph.units import Analysis, BuildUnit, ProjectCache, resolve_code_uri
 from splitter.graph.analyze import analyze
+from splitter.graph.symbols import SymbolIndex
 from splitter.discover import DEFAULTS_FILE, SKIP_DIRS, SOLUTION_SUFFIXES, Workspace, discover
 from splitter.errors import SplitterError
 from splitter.model.csharp import CsFile, parse_file
@@ -46,6 +47,15 @@ class SplitTarget:
     defaults: tuple[TextFile, dict] | None         # its folder's aws-lambda-tools-defaults.json
     folder_props: dict[str, str] = field(default_factory=dict)   # what a Directory.Build.props in its own folder
                                                                  # sets: projects beside it do not import that file
+    root: Path | None = None                       # the solution root, for the paths messages print
+    _symbols: SymbolIndex | None = field(default=None, repr=False)
+
+    @property
+    def symbols(self) -> SymbolIndex:
+        """Its types and who uses them, in its own sources and in the projects that reference it; built once."""
+        if self._symbols is None:
+            self._symbols = SymbolIndex(self.source.files + [f for other in self.referencing for f in other.files])
+        return self._symbols
 
     @property
     def project(self) -> Project:
@@ -130,7 +140,7 @@ def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
             from splitter.discover import read_defaults
             defaults = (read_text(defaults_path), read_defaults(defaults_path))
         model.targets.append(SplitTarget(source_of(project_path), units, referencing, defaults,
-                                         _folder_props(project_path.parent)))
+                                         _folder_props(project_path.parent), root))
     model.solutions = [load_solution(p) for p in workspace.solutions]
     return model
 
