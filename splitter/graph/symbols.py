@@ -75,6 +75,7 @@ class SymbolIndex:
         self._words: dict[int, set[str] | None] = {}
         self._symbols: dict[int, FileSymbols] = {}
         self._asked: set[str] = set()
+        self._file_sets: dict[int, tuple[list[CsFile], set[int]]] = {}
         self._uses: dict[str, list[Use]] = {}          # full name -> uses
         self._calls: dict[str, list[Use]] = {}         # method name -> member uses
 
@@ -83,7 +84,7 @@ class SymbolIndex:
     def uses_of(self, decl: TypeDecl, files: list[CsFile] | None = None) -> list[Use]:
         """Code that refers to `decl` outside its own declaration, in file order (optionally only in `files`)."""
         self.ask({decl.name})
-        wanted = None if files is None else {id(f) for f in files}
+        wanted = self._wanted(files)
         return [u for u in self._uses.get(decl.full_name, [])
                 if (wanted is None or id(u.file) in wanted)
                 and not (u.file is decl.file and decl.start <= u.offset < decl.end)]
@@ -91,8 +92,18 @@ class SymbolIndex:
     def calls_of(self, method: str, files: list[CsFile] | None = None) -> list[Use]:
         """Places that name a method as a call or member (`text.Shout()`, `Shout(text)`)."""
         self.ask({method})
-        wanted = None if files is None else {id(f) for f in files}
+        wanted = self._wanted(files)
         return [u for u in self._calls.get(method, []) if wanted is None or id(u.file) in wanted]
+
+    def _wanted(self, files: list[CsFile] | None) -> set[int] | None:
+        if files is None:
+            return None
+        if len(files) < 8:
+            return {id(f) for f in files}
+        cached = self._file_sets.get(id(files))
+        if cached is None or cached[0] is not files:
+            cached = self._file_sets[id(files)] = (files, {id(f) for f in files})
+        return cached[1]
 
     def ask(self, names: set[str]) -> None:
         """Walk every file that can contain one of `names` and not walked yet; bind what it refers to."""

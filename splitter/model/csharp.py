@@ -52,9 +52,17 @@ class MemberDecl:
     modifiers: set[str]
     start: int                     # the declaration with its attributes (not the doc comment above it)
     end: int
-    uses: set[str] = field(default_factory=set)       # every identifier inside it
     assigns: set[str] = field(default_factory=set)    # constructors: names assigned (`x = ...`, `this.x = ...`)
     explicit_interface: bool = False                   # `void IFoo.Bar()`: implements an interface member
+    file: "CsFile | None" = field(default=None, repr=False)
+
+    @property
+    def uses(self) -> set[str]:
+        """Every identifier inside it (read on first use: walking every file's identifiers is the slow part)."""
+        cached = self.__dict__.get("_uses")
+        if cached is None:
+            cached = self.__dict__["_uses"] = self.file.identifiers_in(self.start, self.end) if self.file else set()
+        return cached
 
     @property
     def name(self) -> str:
@@ -92,8 +100,17 @@ class TypeDecl:
     bases: list[str] = field(default_factory=list)             # the base list as written: base class, interfaces
     primary_parameters: list[str] = field(default_factory=list)   # `class Functions(IStore store)`: ["store"]
     base_span: tuple[int, int] | None = None                   # the base list (`: Base(store), IDisposable`)
-    base_uses: set[str] = field(default_factory=set)           # the identifiers in it
     body_start: int | None = None                              # the `{` of the body
+
+    @property
+    def base_uses(self) -> set[str]:
+        """The identifiers in the base list."""
+        if self.base_span is None:
+            return set()
+        cached = self.__dict__.get("_base_uses")
+        if cached is None:
+            cached = self.__dict__["_base_uses"] = self.file.identifiers_in(*self.base_span)
+        return cached
 
     @property
     def is_partial(self) -> bool:
@@ -134,9 +151,19 @@ class CsFile:
     usings: list[UsingDirective] = field(default_factory=list)
     assembly_attributes: list[AssemblyAttribute] = field(default_factory=list)
     namespaces: set[str] = field(default_factory=set)
-    identifiers: list[tuple[int, str]] = field(default_factory=list)   # (offset, name), every identifier, in order
     has_errors: bool = False
     namespace_blocks: list[NamespaceDecl] = field(default_factory=list)
+
+    @property
+    def identifiers(self) -> list[tuple[int, str]]:
+        """(offset, name) of every identifier, in order: the file is parsed again and walked on first use, since
+        most files are never asked (the symbol index answers who uses a type)."""
+        cached = self.__dict__.get("_identifiers")
+        if cached is None:
+            data = self.text.encode("utf-8", errors="surrogatepass")
+            cached = self.__dict__["_identifiers"] = []
+            _collect_identifiers(parser().parse(data).root_node, data, ByteOffsets(self.text), cached)
+        return cached
 
     @property
     def text(self) -> str:
@@ -179,13 +206,10 @@ def parse_file(path: Path, source: TextFile | None = None) -> CsFile:
     tree = parser().parse(data)
     offsets = ByteOffsets(source.text)
     result = CsFile(path=path, source=source, has_errors=tree.root_node.has_error)
-    _collect_identifiers(tree.root_node, data, offsets, result.identifiers)
     _walk_container(tree.root_node, "", data, offsets, result, None)
     for decl in result.all_types():
         for member in decl.members:
-            member.uses = result.identifiers_in(member.start, member.end)
-        if decl.base_span is not None:
-            decl.base_uses = result.identifiers_in(*decl.base_span)
+            member.file = result
     return result
 
 
