@@ -264,3 +264,34 @@ def test_anchored_diff_rebuilds_the_new_text(base, edits):
         assert apply_hunks(before, _hunks(before, after)) == after
     finally:
         patch.DIFFLIB_LIMIT = limit
+
+
+# -- Amazon.Lambda.Annotations: what stays in the library may not use what leaves, by binding -------------------
+
+KEYS_NAMED_LIKE_THE_CLASS = ("namespace Shop\n{\n    public static class ServiceKeys\n    {\n"
+                             "        public const string Functions = \"functions\";\n    }\n\n    public class Report\n"
+                             "    {\n        public string Name()\n        {\n            return ServiceKeys.Functions;\n"
+                             "        }\n    }\n}\n")
+
+
+def test_a_library_class_reading_a_constant_named_like_the_functions_class_does_not_refuse(tmp_path):
+    from test_annotations import migrate as migrate_annotations, shop
+    startup = ("using Amazon.Lambda.Annotations;\nusing Microsoft.Extensions.DependencyInjection;\n\nnamespace Shop\n"
+               "{\n    [LambdaStartup]\n    public class Startup\n    {\n"
+               "        public void ConfigureServices(IServiceCollection services)\n        {\n"
+               "            services.AddSingleton<IClock, Clock>();\n            var key = ServiceKeys.Functions;\n"
+               "        }\n    }\n}\n")
+    root = shop(tmp_path, {"src/Shop/Keys.cs": KEYS_NAMED_LIKE_THE_CLASS, "src/Shop/Startup.cs": startup})
+    code, err = migrate_annotations(root)
+    assert code == 0, err
+
+
+def test_a_library_class_that_names_the_functions_class_in_typeof_refuses_at_the_use(tmp_path):
+    from test_annotations import migrate as migrate_annotations, shop
+    user = ("using System;\n\nnamespace Shop\n{\n    public class Report\n    {\n        public Type Kind()\n"
+            "        {\n            return typeof(Functions);\n        }\n    }\n}\n")
+    root = shop(tmp_path, {"src/Shop/Report.cs": user})
+    code, err = migrate_annotations(root)
+    assert code == 2
+    assert "Report.cs:9: Shop.Report uses Shop.Functions, which leaves Shop" in err
+    assert "(typeof(Functions))" in err

@@ -121,13 +121,14 @@ def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
     cs_files = _resolved_sources(all_files)
     references = _project_references([p for p in all_files if p.suffix.lower() in PROJECT_SUFFIXES], projects)
     sources: dict[Path, SourceProject] = {}
+    asked = _handler_type_names(to_split)
 
     def source_of(project_path: Path) -> SourceProject:
         key = project_path.resolve()
         if key not in sources:
             project = projects.get(key)
             items = progress.each(_compile_items(project, cs_files), f"reading the C# of {project.name}")
-            sources[key] = SourceProject(project, [parse_file(p) for p in items])
+            sources[key] = SourceProject(project, [parse_file(p, keep_for=asked) for p in items])
         return sources[key]
 
     for project_path, units in to_split.items():
@@ -143,6 +144,19 @@ def load_migration(path: str, parameters: dict[str, str]) -> MigrationModel:
                                          _folder_props(project_path.parent), root))
     model.solutions = [load_solution(p) for p in workspace.solutions]
     return model
+
+
+def _handler_type_names(to_split: dict[Path, list[BuildUnit]]) -> frozenset[str]:
+    """The simple names of the handler types the templates name (`A::N.S.Type::M` gives "Type"): the words the
+    symbol index will be asked about first, known before any C# is read."""
+    names = set()
+    for units in to_split.values():
+        for unit in units:
+            for function in unit.functions:
+                parts = (function.handler or "").split("::")
+                if len(parts) == 3:
+                    names.add(parts[1].replace("+", ".").rsplit(".", 1)[-1].strip())
+    return frozenset(names)
 
 
 def _add_other_templates(workspace: Workspace, parameters: dict[str, str], projects: ProjectCache,

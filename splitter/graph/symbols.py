@@ -16,14 +16,13 @@ escapes defeat it, so such files are always walked) picks them; the others are n
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from splitter.model.csharp import CsFile, TypeDecl
+from splitter.model.csharp import WORD, CsFile, TypeDecl
 from splitter.model.symbols import FileSymbols, Reference, Scope, read_symbols
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_WORD = WORD
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,6 @@ class SymbolIndex:
                 parts = namespace.split(".")
                 self.namespaces.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
         self.global_usings = [u for cs in self.files for u in _global_usings(cs)]
-        self._words: dict[int, set[str] | None] = {}
         self._symbols: dict[int, FileSymbols] = {}
         self._asked: set[str] = set()
         self._file_sets: dict[int, tuple[list[CsFile], set[int]]] = {}
@@ -119,11 +117,7 @@ class SymbolIndex:
                 self._walk(cs)
 
     def _words_of(self, cs: CsFile) -> set[str] | None:
-        key = id(cs)
-        if key not in self._words:
-            text = cs.text
-            self._words[key] = None if "\\u" in text or "\\U" in text else set(_WORD.findall(text))
-        return self._words[key]
+        return cs.words()
 
     # -- binding -----------------------------------------------------------------------------------------------------
 

@@ -178,6 +178,22 @@ class CsFile:
             stack[0:0] = decl.nested
         return out
 
+    def words(self) -> set[str] | None:
+        """Every word of the text (identifiers, keywords, words in strings and comments), computed once; None when
+        the text holds unicode escapes, which can spell an identifier no word scan sees."""
+        if "_words" not in self.__dict__:
+            text = self.text
+            self.__dict__["_words"] = None if "\\u" in text or "\\U" in text else set(WORD.findall(text))
+        return self.__dict__["_words"]
+
+    def take_tree(self):
+        """(tree, utf-8 bytes): the tree parse_file kept, handed over once, else a new parse."""
+        kept = self.__dict__.pop("_tree", None)
+        if kept is not None:
+            return kept
+        data = self.text.encode("utf-8", errors="surrogatepass")
+        return parser().parse(data), data
+
     def uses(self, name: str, outside: tuple[int, int] | None = None) -> bool:
         for offset, ident in self.identifiers:
             if ident == name and (outside is None or not outside[0] <= offset < outside[1]):
@@ -200,12 +216,23 @@ def _text(node, data: bytes) -> str:
     return data[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
 
 
-def parse_file(path: Path, source: TextFile | None = None) -> CsFile:
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def parse_file(path: Path, source: TextFile | None = None, keep_for: frozenset[str] = frozenset()) -> CsFile:
+    """The file's declarations. With `keep_for`, a file whose words include one of those names keeps its syntax
+    tree until `take_tree()`: the symbol index walks exactly those files, and parsing them twice cost a third of
+    migrate (keeping every tree would cost ~100 kB a file)."""
     source = source or read_text(path)
     data = source.text.encode("utf-8", errors="surrogatepass")
     tree = parser().parse(data)
     offsets = ByteOffsets(source.text)
+    _HEAD_CACHE.clear()
     result = CsFile(path=path, source=source, has_errors=tree.root_node.has_error)
+    if keep_for:
+        words = result.words()
+        if words is None or not words.isdisjoint(keep_for):
+            result.__dict__["_tree"] = (tree, data)
     _walk_container(tree.root_node, "", data, offsets, result, None)
     for decl in result.all_types():
         for member in decl.members:
@@ -342,30 +369,49 @@ def _assigned_names(node, data: bytes) -> set[str]:
     return names
 
 
+def _head(node, data: bytes) -> tuple[set[str], list, dict[str, str]]:
+    """A declaration's modifiers, attribute names and attribute arguments, read in one pass over the attribute
+    lists and modifiers that open it (they precede everything else, so the rest of its children are never made)."""
+    key = (node.id, data is not None and id(data))
+    cached = _HEAD_CACHE.get("last")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    modifiers: set[str] = set()
+    names: list[str] = []
+    arguments: dict[str, str] = {}
+    for index in range(node.child_count):
+        child = node.child(index)
+        kind = child.type
+        if kind == "modifier":
+            modifiers.add(_text(child, data))
+        elif kind == "attribute_list":
+            for attribute in child.named_children:
+                if attribute.type == "attribute":
+                    name = _attribute_name(attribute, data)
+                    names.append(name)
+                    args = next((c for c in attribute.named_children if c.type == "attribute_argument_list"), None)
+                    arguments.setdefault(name, _text(args, data)[1:-1].strip() if args is not None else "")
+        elif kind not in ("comment", "preproc_if", "preproc_else", "preproc_endif", "preproc_region",
+                          "preproc_endregion", "preproc_pragma", "preproc_nullable"):
+            break
+    result = (modifiers, names, arguments)
+    _HEAD_CACHE["last"] = (key, result)
+    return result
+
+
+_HEAD_CACHE: dict[str, tuple] = {}
+
+
 def _modifiers(node, data: bytes) -> set[str]:
-    return {_text(c, data) for c in node.children if c.type == "modifier"}
+    return set(_head(node, data)[0])
 
 
 def _attributes(node, data: bytes) -> list[str]:
-    names = []
-    for child in node.children:
-        if child.type == "attribute_list":
-            for attribute in child.named_children:
-                if attribute.type == "attribute":
-                    names.append(_attribute_name(attribute, data))
-    return names
+    return list(_head(node, data)[1])
 
 
 def _attribute_arguments(node, data: bytes) -> dict[str, str]:
-    arguments: dict[str, str] = {}
-    for child in node.children:
-        if child.type == "attribute_list":
-            for attribute in child.named_children:
-                if attribute.type == "attribute":
-                    args = next((c for c in attribute.named_children if c.type == "attribute_argument_list"), None)
-                    arguments.setdefault(_attribute_name(attribute, data),
-                                         _text(args, data)[1:-1].strip() if args is not None else "")
-    return arguments
+    return dict(_head(node, data)[2])
 
 
 def named_argument(arguments: str, name: str) -> str | None:

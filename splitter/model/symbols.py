@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from splitter.model.csharp import CsFile, parser
+from splitter.model.csharp import CsFile
 from splitter.model.nodes import ByteOffsets
 
 DECLARING = {"class_declaration", "struct_declaration", "interface_declaration", "enum_declaration",
@@ -77,8 +77,7 @@ def identifier(text: str) -> str:
 
 
 def read_symbols(cs: CsFile) -> FileSymbols:
-    data = cs.text.encode("utf-8", errors="surrogatepass")
-    tree = parser().parse(data)
+    tree, data = cs.take_tree()
     reader = _Reader(data, ByteOffsets(cs.text))
     root = tree.root_node
     unit = Scope("", 0, len(cs.text))
