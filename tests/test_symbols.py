@@ -295,3 +295,17 @@ def test_a_library_class_that_names_the_functions_class_in_typeof_refuses_at_the
     assert code == 2
     assert "Report.cs:9: Shop.Report uses Shop.Functions, which leaves Shop" in err
     assert "(typeof(Functions))" in err
+
+
+def test_members_read_on_first_use_are_those_a_full_read_gives(tmp_path):
+    path = tmp_path / "A.cs"
+    path.write_text("namespace N\n{\n    public static class A\n    {\n        [X] public static int F = 1, G;\n"
+                    "        public static string Shout(this string s) { return s; }\n"
+                    "        public class B\n        {\n            public B() { }\n        }\n    }\n}\n")
+    lazy, full = parse_file(path), parse_file(path, members=True)
+    assert "_members" not in lazy.types[0].__dict__
+    for one, other in zip(lazy.all_types(), full.all_types()):
+        assert [(m.kind, m.names, m.attributes, m.start, m.end, m.uses) for m in one.members] == \
+            [(m.kind, m.names, m.attributes, m.start, m.end, m.uses) for m in other.members]
+        assert [(m.name, m.extension) for m in one.methods] == [(m.name, m.extension) for m in other.methods]
+    assert lazy.types[0].methods[0].extension

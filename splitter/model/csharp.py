@@ -93,14 +93,26 @@ class TypeDecl:
     start: int                     # the declaration, attributes included
     end: int
     file: "CsFile"
-    methods: list[MethodDecl] = field(default_factory=list)
     nested: list["TypeDecl"] = field(default_factory=list)
     top_level: bool = True
-    members: list[MemberDecl] = field(default_factory=list)    # every member, nested types included, in order
     bases: list[str] = field(default_factory=list)             # the base list as written: base class, interfaces
     primary_parameters: list[str] = field(default_factory=list)   # `class Functions(IStore store)`: ["store"]
     base_span: tuple[int, int] | None = None                   # the base list (`: Base(store), IDisposable`)
     body_start: int | None = None                              # the `{` of the body
+
+    @property
+    def methods(self) -> list[MethodDecl]:
+        """Its methods (read on first use: most types of a project are never asked about their members)."""
+        if "_methods" not in self.__dict__:
+            self.file.read_members()
+        return self.__dict__["_methods"]
+
+    @property
+    def members(self) -> list[MemberDecl]:
+        """Every member, nested types included, in order (read on first use)."""
+        if "_members" not in self.__dict__:
+            self.file.read_members()
+        return self.__dict__["_members"]
 
     @property
     def base_uses(self) -> set[str]:
@@ -186,10 +198,29 @@ class CsFile:
             self.__dict__["_words"] = None if "\\u" in text or "\\U" in text else set(WORD.findall(text))
         return self.__dict__["_words"]
 
-    def take_tree(self):
-        """(tree, utf-8 bytes): the tree parse_file kept, handed over once, else a new parse."""
-        kept = self.__dict__.pop("_tree", None)
+    def read_members(self) -> None:
+        """Fill in the members of every type of the file: parse_file reads declarations only."""
+        tree, data = self.take_tree("members")
+        full = CsFile(path=self.path, source=self.source, has_errors=self.has_errors)
+        _walk_container(tree.root_node, "", data, ByteOffsets(self.text), full, None, True)
+        by_start = {(d.start, d.full_name): d for d in full.all_types()}
+        for decl in self.all_types():
+            twin = by_start.get((decl.start, decl.full_name))
+            members = twin.members if twin is not None else []
+            for member in members:
+                member.file = self
+            decl.__dict__["_members"] = members
+            decl.__dict__["_methods"] = twin.methods if twin is not None else []
+
+    def take_tree(self, purpose: str):
+        """(tree, utf-8 bytes): the tree parse_file kept, else a new parse. Its two readers ("symbols", "members")
+        each take it once; then it is dropped."""
+        kept = self.__dict__.get("_tree")
         if kept is not None:
+            taken = self.__dict__.setdefault("_tree_taken", set())
+            taken.add(purpose)
+            if taken >= {"symbols", "members"}:
+                del self.__dict__["_tree"]
             return kept
         data = self.text.encode("utf-8", errors="surrogatepass")
         return parser().parse(data), data
@@ -219,24 +250,26 @@ def _text(node, data: bytes) -> str:
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def parse_file(path: Path, source: TextFile | None = None, keep_for: frozenset[str] = frozenset()) -> CsFile:
-    """The file's declarations. With `keep_for`, a file whose words include one of those names keeps its syntax
+def parse_file(path: Path, source: TextFile | None = None, keep_for: frozenset[str] = frozenset(),
+               members: bool = False) -> CsFile:
+    """The file's declarations: namespaces, usings, assembly attributes and types (their members only with
+    `members`; otherwise each type reads them from a new parse on first use). With `keep_for`, a file whose words include one of those names keeps its syntax
     tree until `take_tree()`: the symbol index walks exactly those files, and parsing them twice cost a third of
     migrate (keeping every tree would cost ~100 kB a file)."""
     source = source or read_text(path)
     data = source.text.encode("utf-8", errors="surrogatepass")
     tree = parser().parse(data)
     offsets = ByteOffsets(source.text)
-    _HEAD_CACHE.clear()
     result = CsFile(path=path, source=source, has_errors=tree.root_node.has_error)
     if keep_for:
         words = result.words()
         if words is None or not words.isdisjoint(keep_for):
             result.__dict__["_tree"] = (tree, data)
-    _walk_container(tree.root_node, "", data, offsets, result, None)
-    for decl in result.all_types():
-        for member in decl.members:
-            member.file = result
+    _walk_container(tree.root_node, "", data, offsets, result, None, members)
+    if members:
+        for decl in result.all_types():
+            for member in decl.members:
+                member.file = result
     return result
 
 
@@ -251,7 +284,9 @@ def _collect_identifiers(root, data: bytes, offsets: ByteOffsets, out: list) -> 
 
 
 def _walk_container(container, namespace: str, data: bytes, offsets: ByteOffsets, result: CsFile,
-                    outer: TypeDecl | None) -> None:
+                    outer: TypeDecl | None, members: bool = True) -> None:
+    if outer is None and not namespace:
+        _HEAD_CACHE.clear()
     current_ns = namespace
     for child in container.named_children:
         kind = child.type
@@ -273,9 +308,9 @@ def _walk_container(container, namespace: str, data: bytes, offsets: ByteOffsets
             result.namespace_blocks.append(block)
             body = child.child_by_field_name("body")
             if body is not None:
-                _walk_container(body, inner, data, offsets, result, None)
+                _walk_container(body, inner, data, offsets, result, None, members)
         elif kind in TYPE_NODES:
-            decl = _type(child, current_ns, data, offsets, result, None)
+            decl = _type(child, current_ns, data, offsets, result, None, members)
             result.types.append(decl)
             for block in result.namespace_blocks:
                 if block.start <= decl.start and decl.end <= block.end or block.file_scoped and \
@@ -284,7 +319,7 @@ def _walk_container(container, namespace: str, data: bytes, offsets: ByteOffsets
 
 
 def _type(node, namespace: str, data: bytes, offsets: ByteOffsets, result: CsFile,
-          outer: TypeDecl | None) -> TypeDecl:
+          outer: TypeDecl | None, members: bool = True) -> TypeDecl:
     name_node = node.child_by_field_name("name")
     name = _text(name_node, data) if name_node is not None else "?"
     prefix = outer.full_name if outer else namespace
@@ -302,9 +337,15 @@ def _type(node, namespace: str, data: bytes, offsets: ByteOffsets, result: CsFil
         decl.primary_parameters = [_text(p.child_by_field_name("name"), data) for p in parameters.named_children
                                    if p.type == "parameter" and p.child_by_field_name("name") is not None]
     body = node.child_by_field_name("body")
+    if members:
+        decl.__dict__["_methods"], decl.__dict__["_members"] = [], []
     if body is not None:
         decl.body_start = offsets.char(body.start_byte)
         for member in body.named_children:
+            if not members:
+                if member.type in TYPE_NODES:
+                    decl.nested.append(_type(member, namespace, data, offsets, result, decl, False))
+                continue
             if member.type == "method_declaration":
                 method_name = member.child_by_field_name("name")
                 decl.methods.append(MethodDecl(

@@ -77,7 +77,7 @@ def identifier(text: str) -> str:
 
 
 def read_symbols(cs: CsFile) -> FileSymbols:
-    tree, data = cs.take_tree()
+    tree, data = cs.take_tree("symbols")
     reader = _Reader(data, ByteOffsets(cs.text))
     root = tree.root_node
     unit = Scope("", 0, len(cs.text))
