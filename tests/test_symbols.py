@@ -309,3 +309,20 @@ def test_members_read_on_first_use_are_those_a_full_read_gives(tmp_path):
             [(m.kind, m.names, m.attributes, m.start, m.end, m.uses) for m in other.members]
         assert [(m.name, m.extension) for m in one.methods] == [(m.name, m.extension) for m in other.methods]
     assert lazy.types[0].methods[0].extension
+
+
+def test_the_query_pass_finds_what_the_tree_walk_finds():
+    from splitter.model.symbols import read_symbols
+    root = Path(__file__).resolve().parents[1]
+    sources = sorted((root / "fixtures").rglob("*.cs"))[:400] + sorted((root / "tests").rglob("*.cs"))[:50]
+    assert sources
+    for path in sources:
+        cs = parse_file(path)
+        walked, queried = read_symbols(cs, walk=True), read_symbols(cs)
+        assert sorted(queried.references, key=repr) == sorted(walked.references, key=repr), path
+        # the query also sees the inner names of a chain (`context.Logger.Log`: Logger), which the walk skips
+        assert set(walked.members) <= set(queried.members), path
+        assert queried.strings == walked.strings, path
+        interesting = {d.name for d in cs.all_types()} | {"Shop", "Functions", "Amazon", "Task", "Keys"}
+        walked, queried = read_symbols(cs, interesting, walk=True), read_symbols(cs, interesting)
+        assert sorted(queried.references, key=repr) == sorted(walked.references, key=repr), path

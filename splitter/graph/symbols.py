@@ -71,8 +71,14 @@ class SymbolIndex:
                 parts = namespace.split(".")
                 self.namespaces.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
         self.global_usings = [u for cs in self.files for u in _global_usings(cs)]
+        # the only words a reference that binds to one of these types can hold
+        self.interesting = set(self.by_name) | {part for ns in self.namespaces for part in ns.split(".") if part}
+        self.interesting |= {u.text.split("=")[0].split()[-1] for cs in self.files for u in cs.usings
+                             if "=" in u.text and u.text.split("=")[0].split()}
         self._symbols: dict[int, FileSymbols] = {}
         self._asked: set[str] = set()
+        self._vocabulary: set[str] | None = None
+        self._words: dict[int, set[str] | None] = {}
         self._file_sets: dict[int, tuple[list[CsFile], set[int]]] = {}
         self._uses: dict[str, list[Use]] = {}          # full name -> uses
         self._calls: dict[str, list[Use]] = {}         # method name -> member uses
@@ -109,20 +115,25 @@ class SymbolIndex:
         if not new:
             return
         self._asked |= new
+        if self._vocabulary is None:
+            # each file's words among the type names: all a question about a type can concern (a file's whole
+            # word set would cost ~16 kB a file to keep)
+            self._vocabulary = set(self.by_name)
+            for cs in self.files:
+                words = cs.words()
+                self._words[id(cs)] = None if words is None else words & self._vocabulary
+        known, other = new & self._vocabulary, new - self._vocabulary
         for cs in self.files:
             if id(cs) in self._symbols:
                 continue
-            words = self._words_of(cs)
-            if words is None or not words.isdisjoint(new):
+            words = self._words[id(cs)]
+            if words is None or not words.isdisjoint(known) or any(name in cs.text for name in other):
                 self._walk(cs)
-
-    def _words_of(self, cs: CsFile) -> set[str] | None:
-        return cs.words()
 
     # -- binding -----------------------------------------------------------------------------------------------------
 
     def _walk(self, cs: CsFile) -> None:
-        symbols = self._symbols[id(cs)] = read_symbols(cs)
+        symbols = self._symbols[id(cs)] = read_symbols(cs, self.interesting)
         for reference in symbols.references:
             if not any(s in self.by_name for s in reference.segments) and \
                     not any(u.kind == "alias" and u.alias == reference.segments[0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -191,12 +192,13 @@ class CsFile:
         return out
 
     def words(self) -> set[str] | None:
-        """Every word of the text (identifiers, keywords, words in strings and comments), computed once; None when
-        the text holds unicode escapes, which can spell an identifier no word scan sees."""
-        if "_words" not in self.__dict__:
-            text = self.text
-            self.__dict__["_words"] = None if "\\u" in text or "\\U" in text else set(WORD.findall(text))
-        return self.__dict__["_words"]
+        """Every word of the text (identifiers, keywords, words in strings and comments), not kept; None when the
+        text holds unicode escapes, which can spell an identifier no word scan sees."""
+        return None if self.has_escapes else set(WORD.findall(self.text))
+
+    @property
+    def has_escapes(self) -> bool:
+        return "\\u" in self.text or "\\U" in self.text
 
     def read_members(self) -> None:
         """Fill in the members of every type of the file: parse_file reads declarations only."""
@@ -212,15 +214,12 @@ class CsFile:
             decl.__dict__["_members"] = members
             decl.__dict__["_methods"] = twin.methods if twin is not None else []
 
-    def take_tree(self, purpose: str):
-        """(tree, utf-8 bytes): the tree parse_file kept, else a new parse. Its two readers ("symbols", "members")
-        each take it once; then it is dropped."""
-        kept = self.__dict__.get("_tree")
+    def take_tree(self, purpose: str = ""):
+        """(tree, utf-8 bytes): the tree parse_file kept, handed over once (then dropped: trees cost ~100 kB a file),
+        else a new parse."""
+        kept = self.__dict__.pop("_tree", None)
         if kept is not None:
-            taken = self.__dict__.setdefault("_tree_taken", set())
-            taken.add(purpose)
-            if taken >= {"symbols", "members"}:
-                del self.__dict__["_tree"]
+            _KEPT[0] -= 1
             return kept
         data = self.text.encode("utf-8", errors="surrogatepass")
         return parser().parse(data), data
@@ -244,10 +243,14 @@ class CsFile:
 
 
 def _text(node, data: bytes) -> str:
-    return data[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+    text = data[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+    # names, modifiers and usings repeat across thousands of files: one copy each
+    return sys.intern(text) if len(text) < 64 else text
 
 
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+KEEP_AT_MOST = 64             # trees kept at once for the symbol index (memory: ~100 kB each)
+_KEPT = [0]
 
 
 def parse_file(path: Path, source: TextFile | None = None, keep_for: frozenset[str] = frozenset(),
@@ -261,10 +264,11 @@ def parse_file(path: Path, source: TextFile | None = None, keep_for: frozenset[s
     tree = parser().parse(data)
     offsets = ByteOffsets(source.text)
     result = CsFile(path=path, source=source, has_errors=tree.root_node.has_error)
-    if keep_for:
+    if keep_for and _KEPT[0] < KEEP_AT_MOST:
         words = result.words()
         if words is None or not words.isdisjoint(keep_for):
             result.__dict__["_tree"] = (tree, data)
+            _KEPT[0] += 1
     _walk_container(tree.root_node, "", data, offsets, result, None, members)
     if members:
         for decl in result.all_types():

@@ -76,20 +76,46 @@ def identifier(text: str) -> str:
     return text
 
 
-def read_symbols(cs: CsFile) -> FileSymbols:
+def read_symbols(cs: CsFile, interesting: set[str] | frozenset[str] | None = None,
+                 walk: bool = False) -> FileSymbols:
+    """The file's references, usings and calls. With `interesting`, only references one of whose segments is in it
+    are kept (the names of the project's types, namespaces and aliases: no other reference can bind to one)."""
     tree, data = cs.take_tree("symbols")
-    reader = _Reader(data, ByteOffsets(cs.text))
+    reader = _Reader(data, ByteOffsets(cs.text), cs.text, interesting)
+    reader.walking = walk
     root = tree.root_node
     unit = Scope("", 0, len(cs.text))
     reader.out.scopes.append(unit)
     reader.container(root, unit)
+    if not walk:
+        reader.from_query(root)
     return reader.out
 
 
+_QUERIES: dict[str, object] = {}
+
+
+def _query(kind: str):
+    """The tree-sitter queries (run in C: only the nodes they capture become Python objects)."""
+    if not _QUERIES:
+        import tree_sitter
+        import tree_sitter_c_sharp
+        language = tree_sitter.Language(tree_sitter_c_sharp.language())
+        _QUERIES["names"] = tree_sitter.Query(language, "(identifier) @id")
+        _QUERIES["strings"] = tree_sitter.Query(
+            language, "[(string_literal) (verbatim_string_literal) (raw_string_literal)] @s")
+    return _QUERIES[kind]
+
+
+CHAIN_NODES = ("qualified_name", "alias_qualified_name")
+
+
 class _Reader:
-    def __init__(self, data: bytes, offsets: ByteOffsets):
+    def __init__(self, data: bytes, offsets: ByteOffsets, text: str = "", interesting=None):
         self.data = data
         self.offsets = offsets
+        self.source = text
+        self.interesting = interesting
         self.out = FileSymbols()
 
     def text(self, node) -> str:
@@ -117,7 +143,7 @@ class _Reader:
                 body = child.child_by_field_name("body")
                 if body is not None:
                     self.container(body, inner)
-            else:
+            elif self.walking:
                 self.walk(child)
 
     def using(self, node, scope: Scope) -> None:
@@ -164,9 +190,17 @@ class _Reader:
         return text if len(text) <= 70 else text[:67] + "..."
 
     def reference(self, node, segments: tuple[str, ...], in_type: bool, global_alias: bool = False) -> None:
-        if segments:
+        if segments and (self.interesting is None or not self.interesting.isdisjoint(segments)):
             self.out.references.append(Reference(segments, self.char(node), in_type, self.context(node),
                                                  global_alias))
+
+    def member(self, node, name: str) -> None:
+        """A name a call or member access uses, with its source line as the context (cheap: most are never asked)."""
+        offset = self.char(node)
+        start = self.source.rfind("\n", 0, offset) + 1
+        end = self.source.find("\n", offset)
+        line = " ".join(self.source[start:end if end >= 0 else len(self.source)].split())
+        self.out.members.append((name, offset, line if len(line) <= 70 else line[:67] + "..."))
 
     def type_arguments(self, node) -> None:
         for child in node.named_children:
@@ -184,7 +218,7 @@ class _Reader:
                     self.reference(node, (identifier(self.text(node)),), True)
                 if parent is not None and parent.type in ("member_access_expression", "invocation_expression",
                                                           "member_binding_expression"):
-                    self.out.members.append((identifier(self.text(node)), self.char(node), self.context(node)))
+                    self.member(node, identifier(self.text(node)))
                 continue
             if kind in ("qualified_name", "alias_qualified_name"):
                 self.reference(node, self.dotted(node), True, kind == "alias_qualified_name" or
@@ -200,7 +234,7 @@ class _Reader:
                 name = node.child_by_field_name("name")
                 member = self.dotted(name)
                 if member:
-                    self.out.members.append((member[-1], self.char(name), self.context(name)))
+                    self.member(name, member[-1])
                 if chain:
                     self.reference(node, chain, False)
                     stack.extend(self.generics(node))
@@ -222,6 +256,80 @@ class _Reader:
                 continue
             stack.extend(reversed(node.named_children))
 
+    def from_query(self, root) -> None:
+        """What walk() finds, from the identifiers a query captures: each climbs to the dotted name it is part of,
+        and that name is read once. Only identifiers outside using directives and namespace names count."""
+        import tree_sitter
+        seen: set[tuple[int, int]] = set()
+        chains: dict[tuple[int, int], bool] = {}
+        found: list[tuple[int, int, object]] = []        # (start byte, order, action)
+        captures = tree_sitter.QueryCursor(_query("names")).captures(root).get("id", [])
+        for node in captures:
+            name = identifier(self.text(node))
+            parent, child = node.parent, node
+            if parent is not None and parent.type == "generic_name" and parent.named_children[0] == node:
+                parent, child = parent.parent, parent        # `services.AddSingleton<T>()` names AddSingleton
+            if parent is not None and child is not node and parent.type == "member_access_expression" and \
+                    _field(parent, child) == "name":
+                found.append((child.start_byte, 1, ("member", child, name)))
+            elif parent is not None and child is node and parent.type in (
+                    "member_access_expression", "invocation_expression", "member_binding_expression") and \
+                    (parent.type != "member_access_expression" or _field(parent, node) == "name"):
+                found.append((node.start_byte, 1, ("member", node, name)))
+            if self.interesting is not None and name not in self.interesting:
+                continue           # a dotted name it is part of is read from its interesting segment, if any
+            top, member_only = node, False
+            while True:
+                up = top.parent
+                if up is None:
+                    break
+                if up.type in CHAIN_NODES:
+                    top = up
+                    continue
+                if up.type == "generic_name" and _field(up, top) is None and top.type == "identifier" and \
+                        up.named_children and up.named_children[0] == top:
+                    top = up
+                    continue
+                if up.type == "member_access_expression":
+                    key = (up.start_byte, up.end_byte)
+                    if key not in chains:
+                        chains[key] = bool(self.dotted(up))
+                    if chains[key]:
+                        top = up
+                        continue
+                    if _field(up, top) == "name":
+                        member_only = True
+                break
+            if member_only:
+                continue
+            if any(_inside_using_or_namespace_name(top)):
+                continue
+            key = (top.start_byte, top.end_byte)
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append((top.start_byte, 0, ("reference", top, None)))
+        for _, _, (action, node, name) in sorted(found, key=lambda f: (f[0], f[1])):
+            if action == "member":
+                self.member(node, name)
+                continue
+            kind = node.type
+            if kind == "identifier":
+                if not self.declared_name(node, node.parent):
+                    self.reference(node, (identifier(self.text(node)),), True)
+            elif kind in CHAIN_NODES:
+                self.reference(node, self.dotted(node), True, kind == "alias_qualified_name" or
+                               node.named_children[0].type == "alias_qualified_name")
+            elif kind == "generic_name":
+                self.reference(node, self.dotted(node), True)
+            else:
+                self.reference(node, self.dotted(node), False)
+        strings = tree_sitter.QueryCursor(_query("strings")).captures(root).get("s", [])
+        for node in sorted(strings, key=lambda n: n.start_byte):
+            text = self.text(node)
+            if "." in text and not any(_inside_using_or_namespace_name(node)):
+                self.out.strings.append((text, self.char(node)))
+
     def generics(self, node) -> list:
         found, stack = [], [node]
         while stack:
@@ -233,6 +341,8 @@ class _Reader:
                                     "alias_qualified_name"):
                     stack.append(child)
         return found
+
+    walking = True
 
     @staticmethod
     def declared_name(node, parent) -> bool:
@@ -256,3 +366,22 @@ class _Reader:
             return True
         return ptype in DECLARING and field_name not in ("type", "returns", None) or \
             ptype in ("labeled_statement", "goto_statement") and field_name is None
+
+
+def _field(parent, child) -> str | None:
+    for index in range(parent.child_count):
+        if parent.child(index) == child:
+            return parent.field_name_for_child(index)
+    return None
+
+
+def _inside_using_or_namespace_name(node):
+    """Yields True when `node` (the top of a dotted name) is a using directive's or a namespace declaration's."""
+    parent = node.parent
+    if parent is None:
+        return
+    if parent.type == "using_directive":
+        yield True
+    elif parent.type in ("namespace_declaration", "file_scoped_namespace_declaration") and \
+            _field(parent, node) == "name":
+        yield True

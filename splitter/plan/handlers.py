@@ -63,12 +63,18 @@ def place_handlers(target: SplitTarget, projects: dict[str, FunctionProject], re
                                          f"moves to {fp.name}: only {archs[0]} functions use it"))
 
 
+def extension_methods(decl: TypeDecl) -> set[str]:
+    """The names of its extension methods (and its nested types'): only a static class declares them, so no other
+    type's members are read to find out."""
+    return {m.name for t in [decl, *decl.nested] if "static" in t.modifiers for m in t.methods if m.extension}
+
+
 def asked_names(types) -> set[str]:
     """The names the questions about these types concern: theirs, their extension methods', file-local siblings'."""
     names: set[str] = set()
     for decl in types:
         names.add(decl.name)
-        names.update(m.name for t in [decl, *decl.nested] for m in t.methods if m.extension)
+        names.update(extension_methods(decl))
         names.update(t.name for t in decl.file.types if t.is_file_local)
     return names
 
@@ -175,7 +181,7 @@ def why_shared(decl: TypeDecl, archs: list[str], target: SplitTarget) -> str | N
 def _extension_used_elsewhere(decl: TypeDecl, target: SplitTarget) -> str | None:
     """Where code outside the type calls one of its extension methods: `text.Shout()` never names the class. Tests
     count too: migrate gives them a reference to a function project only for the types they name."""
-    names = {m.name for t in [decl, *decl.nested] for m in t.methods if m.extension}
+    names = extension_methods(decl)
     index = target.symbols
     for name in sorted(names):
         for use in index.calls_of(name):
