@@ -70,11 +70,11 @@ def run_once(arguments: list[str], folder: Path, expected: int) -> tuple[float, 
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, *arguments, str(folder)], cwd=REPO, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    errors = child.stderr.read().decode(errors="replace")     # before waiting: a full pipe would block the child
+    child.stderr.close()
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
-    errors = child.stderr.read().decode(errors="replace")
-    child.stderr.close()
     if child.returncode != expected:
         raise SystemExit(f"{' '.join(arguments[:3])} {folder} exited {child.returncode}, expected {expected}:\n"
                          f"{errors[-2000:]}")

@@ -326,3 +326,10 @@ def test_the_query_pass_finds_what_the_tree_walk_finds():
         interesting = {d.name for d in cs.all_types()} | {"Shop", "Functions", "Amazon", "Task", "Keys"}
         walked, queried = read_symbols(cs, interesting, walk=True), read_symbols(cs, interesting)
         assert sorted(queried.references, key=repr) == sorted(walked.references, key=repr), path
+
+
+def test_a_global_alias_in_one_file_is_a_use_in_another(tmp_path):
+    aliases = "global using Fn = Shop.Orders.Function;\n"
+    user = "namespace Shop.Common\n{\n    class U\n    {\n        object o = new Fn();\n    }\n}\n"
+    index = index_of(tmp_path, {"Orders.cs": ORDERS, "Usings.cs": aliases, "U.cs": user})
+    assert users(index, "Shop.Orders.Function") == ["U.cs:5"]

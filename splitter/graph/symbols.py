@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from splitter.model.csharp import WORD, CsFile, TypeDecl
-from splitter.model.symbols import FileSymbols, Reference, Scope, read_symbols
+from splitter.model.symbols import FileSymbols, Reference, Scope, Using, read_symbols
 
 _WORD = WORD
 
@@ -78,6 +78,7 @@ class SymbolIndex:
         self._symbols: dict[int, FileSymbols] = {}
         self._asked: set[str] = set()
         self._vocabulary: set[str] | None = None
+        self._global_aliases = {u.alias: u.target[-1] for u in self.global_usings if u.kind == "alias" and u.target}
         self._words: dict[int, set[str] | None] = {}
         self._file_sets: dict[int, tuple[list[CsFile], set[int]]] = {}
         self._uses: dict[str, list[Use]] = {}          # full name -> uses
@@ -118,10 +119,12 @@ class SymbolIndex:
         if self._vocabulary is None:
             # each file's words among the type names: all a question about a type can concern (a file's whole
             # word set would cost ~16 kB a file to keep)
-            self._vocabulary = set(self.by_name)
+            self._vocabulary = set(self.by_name) | set(self._global_aliases)
             for cs in self.files:
                 words = cs.words()
                 self._words[id(cs)] = None if words is None else words & self._vocabulary
+        # `global using Fn = Shop.Orders.Function;` in one file lets any file write `Fn`
+        new |= {alias for alias, target in self._global_aliases.items() if target in new}
         known, other = new & self._vocabulary, new - self._vocabulary
         for cs in self.files:
             if id(cs) in self._symbols:
@@ -136,6 +139,7 @@ class SymbolIndex:
         symbols = self._symbols[id(cs)] = read_symbols(cs, self.interesting)
         for reference in symbols.references:
             if not any(s in self.by_name for s in reference.segments) and \
+                    reference.segments[0] not in self._global_aliases and \
                     not any(u.kind == "alias" and u.alias == reference.segments[0]
                             for scope in symbols.scopes for u in scope.usings):
                 continue
@@ -246,8 +250,7 @@ def _outer(decl: TypeDecl, ordered: list[TypeDecl]) -> TypeDecl | None:
     return None
 
 
-def _global_usings(cs: CsFile) -> list:
-    from splitter.model.symbols import Using
+def _global_usings(cs: CsFile) -> list[Using]:
     found = []
     for using in cs.usings:
         if not using.is_global:
