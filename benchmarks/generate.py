@@ -74,8 +74,15 @@ class Summary:
     templates: int
 
 
-def generate(out: Path, functions: int = 400, files: int = 2000, fmt: str = "json", seed: int = 0) -> Summary:
-    """Write the solution below `out` (which must not exist or be empty) and say what it holds."""
+def generate(out: Path, functions: int = 400, files: int = 2000, fmt: str = "json", seed: int = 0,
+             shape: str = "monorepo") -> Summary:
+    """Write the solution below `out` (which must not exist or be empty) and say what it holds. Shape "monorepo"
+    is the one above; shape "project" is one Lambda project serving both architectures (half its functions arm64),
+    in one template, holding every C# file (handlers, models, services): all of them belong to the project split."""
+    if shape not in ("monorepo", "project"):
+        raise ValueError("shape is monorepo or project")
+    if shape == "project":
+        return _generate_project(Path(out), functions, files, fmt, seed)
     if fmt not in ("json", "yaml"):
         raise ValueError("fmt is json or yaml")
     if functions < 2:
@@ -111,6 +118,28 @@ def generate(out: Path, functions: int = 400, files: int = 2000, fmt: str = "jso
     writer.text("Monorepo.sln", _solution(libraries, apps))
     return Summary(out, functions, sum(f.architecture == "arm64" for p in projects for f in p.functions),
                    writer.cs_files, len(projects), sum(p.mixed for p in projects), len(apps))
+
+
+def _generate_project(out: Path, functions: int, files: int, fmt: str, seed: int) -> Summary:
+    if fmt not in ("json", "yaml"):
+        raise ValueError("fmt is json or yaml")
+    if functions < 2:
+        raise ValueError("at least two functions (one mixed project needs both architectures)")
+    if out.exists() and any(out.iterdir()):
+        raise ValueError(f"{out} is not empty")
+    rng = random.Random(seed)
+    writer = _Writer(out)
+    project = LambdaProject("Shop.Functions", "Shop")
+    for number in range(functions):
+        project.functions.append(Function("", "arm64" if number % 2 else "x86_64", "",
+                                          ("api", "sqs", "schedule")[rng.randrange(3)]))
+    _name_handlers(project, rng)
+    project.extra_files = max(0, files - len(project.handlers) - 1)
+    writer.text("Directory.Build.props", _directory_build_props())
+    _write_lambda_project(writer, project, rng)
+    _write_template(writer, project.app, [project], fmt, rng)
+    writer.text("Shop.sln", _solution([], {project.app: [project]}, tests=False))
+    return Summary(out, functions, sum(f.architecture == "arm64" for f in project.functions), writer.cs_files, 1, 1, 1)
 
 
 # -- layout --------------------------------------------------------------------------------------------------------
@@ -497,13 +526,14 @@ def _guid(name: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"benchmark:{name}")).upper()
 
 
-def _solution(libraries: list[str], apps: dict[str, list[LambdaProject]]) -> str:
+def _solution(libraries: list[str], apps: dict[str, list[LambdaProject]], tests: bool = True) -> str:
     entries: list[tuple[str, str, str]] = [(lib, f"libs\\{lib}\\{lib}.csproj", "libs") for lib in libraries]
     for app, members in apps.items():
         for project in members:
             entries.append((project.name, f"apps\\{app}\\src\\{project.name}\\{project.name}.csproj", app))
-            entries.append((f"{project.name}.Tests",
-                            f"apps\\{app}\\test\\{project.name}.Tests\\{project.name}.Tests.csproj", app))
+            if tests:
+                entries.append((f"{project.name}.Tests",
+                                f"apps\\{app}\\test\\{project.name}.Tests\\{project.name}.Tests.csproj", app))
     lines = ["", "Microsoft Visual Studio Solution File, Format Version 12.00", "# Visual Studio Version 17",
              "VisualStudioVersion = 17.8.34330.188", "MinimumVisualStudioVersion = 10.0.40219.1"]
     for name, path, _ in entries:
@@ -532,9 +562,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=2000, help="C# files in total")
     parser.add_argument("--format", dest="fmt", choices=("json", "yaml"), default="json")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--shape", choices=("monorepo", "project"), default="monorepo")
     args = parser.parse_args(argv)
     try:
-        summary = generate(args.out, args.functions, args.files, args.fmt, args.seed)
+        summary = generate(args.out, args.functions, args.files, args.fmt, args.seed, args.shape)
     except ValueError as error:
         print(f"generate: {error}", file=sys.stderr)
         return 2

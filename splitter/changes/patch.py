@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 
@@ -47,9 +48,16 @@ def _lines(data: bytes) -> list[bytes]:
     return re.findall(rb"[^\n]*\n|[^\n]+$", data)
 
 
+# Below this many line pairs between the common head and tail, difflib matches as it always has; above it, lines
+# unique on both sides anchor the match first (patience diff) and difflib only sees the stretches between anchors.
+# difflib's cost grows with the product of the lengths when lines repeat (`}` and `"CodeUri": "."` hundreds of
+# times in a template with hundreds of edited functions): 4,200 lines with 400 edits took minutes.
+DIFFLIB_LIMIT = 250_000
+
+
 class _LineMatcher(difflib.SequenceMatcher):
-    """difflib's matcher with the common leading and trailing lines set aside first, as git's xdiff does: difflib
-    is quadratic in lines that repeat, and a template's closing braces repeat hundreds of times (25 ms a template)."""
+    """difflib's matcher with the common leading and trailing lines set aside first, as git's xdiff does, and long
+    stretches anchored on unique lines: the cost stays linear in the file however many of its lines repeat."""
 
     def __init__(self, a: list[bytes], b: list[bytes]):
         super().__init__(None, a, b, autojunk=False)
@@ -57,24 +65,76 @@ class _LineMatcher(difflib.SequenceMatcher):
 
     def get_matching_blocks(self) -> list[difflib.Match]:
         if self._blocks is None:
-            a, b = self.a, self.b
-            head, limit = 0, min(len(a), len(b))
-            while head < limit and a[head] == b[head]:
-                head += 1
-            tail = 0
-            while tail < limit - head and a[len(a) - 1 - tail] == b[len(b) - 1 - tail]:
-                tail += 1
-            inner = difflib.SequenceMatcher(None, a[head:len(a) - tail], b[head:len(b) - tail], autojunk=False)
-            blocks = [(0, 0, head)] + [(i + head, j + head, n) for i, j, n in inner.get_matching_blocks()] + \
-                [(len(a) - tail, len(b) - tail, tail)]
+            blocks: list[tuple[int, int, int]] = []
+            _match(self.a, self.b, 0, len(self.a), 0, len(self.b), blocks)
             merged: list[tuple[int, int, int]] = []
-            for i, j, n in blocks:
+            for i, j, n in sorted(blocks):
                 if n and merged and merged[-1][0] + merged[-1][2] == i and merged[-1][1] + merged[-1][2] == j:
                     merged[-1] = (merged[-1][0], merged[-1][1], merged[-1][2] + n)
                 elif n:
                     merged.append((i, j, n))
-            self._blocks = [difflib.Match(*block) for block in merged] + [difflib.Match(len(a), len(b), 0)]
+            self._blocks = [difflib.Match(*block) for block in merged] + [difflib.Match(len(self.a), len(self.b), 0)]
         return self._blocks
+
+
+def _match(a: list[bytes], b: list[bytes], alo: int, ahi: int, blo: int, bhi: int,
+           out: list[tuple[int, int, int]]) -> None:
+    """Matching blocks of a[alo:ahi] and b[blo:bhi], appended to `out` (in absolute positions)."""
+    head, limit = 0, min(ahi - alo, bhi - blo)
+    while head < limit and a[alo + head] == b[blo + head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and a[ahi - 1 - tail] == b[bhi - 1 - tail]:
+        tail += 1
+    out.append((alo, blo, head))
+    out.append((ahi - tail, bhi - tail, tail))
+    alo, blo, ahi, bhi = alo + head, blo + head, ahi - tail, bhi - tail
+    if alo == ahi or blo == bhi:
+        return
+    anchors = _anchors(a, b, alo, ahi, blo, bhi) if (ahi - alo) * (bhi - blo) > DIFFLIB_LIMIT else []
+    if not anchors:
+        inner = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
+        out.extend((i + alo, j + blo, n) for i, j, n in inner.get_matching_blocks() if n)
+        return
+    i, j = alo, blo
+    for ai, bj in anchors:
+        _match(a, b, i, ai, j, bj, out)
+        out.append((ai, bj, 1))
+        i, j = ai + 1, bj + 1
+    _match(a, b, i, ahi, j, bhi, out)
+
+
+def _anchors(a: list[bytes], b: list[bytes], alo: int, ahi: int, blo: int, bhi: int) -> list[tuple[int, int]]:
+    """Lines that occur once in a[alo:ahi] and once in b[blo:bhi], as (i, j) pairs increasing on both sides: the
+    longest such chain (patience sorting)."""
+    count_a: dict[bytes, int] = {}
+    for i in range(alo, ahi):
+        count_a[a[i]] = -1 if a[i] in count_a else i
+    count_b: dict[bytes, int] = {}
+    for j in range(blo, bhi):
+        count_b[b[j]] = -1 if b[j] in count_b else j
+    pairs = [(i, count_b[line]) for line, i in count_a.items()
+             if i >= 0 and count_b.get(line, -1) >= 0]
+    pairs.sort()
+    # longest increasing subsequence on j
+    tops: list[int] = []                 # j of the pile tops
+    top_index: list[int] = []            # index into pairs of each pile's top
+    back: list[int] = []
+    for index, (_, j) in enumerate(pairs):
+        pile = bisect.bisect_left(tops, j)
+        back.append(top_index[pile - 1] if pile else -1)
+        if pile == len(tops):
+            tops.append(j)
+            top_index.append(index)
+        else:
+            tops[pile] = j
+            top_index[pile] = index
+    chain: list[tuple[int, int]] = []
+    index = top_index[-1] if top_index else -1
+    while index >= 0:
+        chain.append(pairs[index])
+        index = back[index]
+    return chain[::-1]
 
 
 def _hunks(before: bytes, after: bytes) -> bytes:

@@ -119,7 +119,7 @@ class Sources:
             data = self.raw(path)
             try:
                 self._parsed[key] = None if data is None else \
-                    parse_file(path, text_from_bytes(path, data), identifiers=False)
+                    parse_file(path, text_from_bytes(path, data))
             except SplitterError:
                 self._parsed[key] = None
         return self._parsed[key]

@@ -13,6 +13,7 @@ from splitter import progress
 from splitter.graph.units import Analysis, BuildUnit, ProjectCache
 from splitter.graph.consumers import Mention, mentions_of
 from splitter.graph.repository import Repository, load_repository
+from splitter.graph.symbols import SymbolIndex
 from splitter.discover import DEFAULTS_FILE, SKIP_DIRS, SOLUTION_SUFFIXES, Workspace, read_defaults
 from splitter.errors import SplitterError
 from splitter.model.csharp import CsFile, parse_file
@@ -48,6 +49,15 @@ class SplitTarget:
     folder_props: dict[str, str] = field(default_factory=dict)   # what a Directory.Build.props in its own folder
                                                                  # sets: projects beside it do not import that file
     mentions: list[Mention] = field(default_factory=list)        # other files naming its folder (consumers.py)
+    root: Path | None = None                       # the solution root, for the paths messages print
+    _symbols: SymbolIndex | None = field(default=None, repr=False)
+
+    @property
+    def symbols(self) -> SymbolIndex:
+        """Its types and who uses them, in its own sources and in the projects that reference it; built once."""
+        if self._symbols is None:
+            self._symbols = SymbolIndex(self.source.files + [f for other in self.referencing for f in other.files])
+        return self._symbols
 
     @property
     def project(self) -> Project:
@@ -89,13 +99,14 @@ def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto"
     references = _project_references([p for p in all_files if p.suffix.lower() in PROJECT_SUFFIXES], projects)
     sources: dict[Path, SourceProject] = {}
     texts: dict[Path, str | None] = {}          # files read for mentions of a project folder (consumers.py)
+    asked = _handler_type_names(to_split)
 
     def source_of(project_path: Path) -> SourceProject:
         key = project_path.resolve()
         if key not in sources:
             project = projects.get(key)
             items = progress.each(_compile_items(project, cs_files), f"reading the C# of {project.name}")
-            sources[key] = SourceProject(project, [parse_file(p) for p in items])
+            sources[key] = SourceProject(project, [parse_file(p, keep_for=asked) for p in items])
         return sources[key]
 
     for project_path, units in to_split.items():
@@ -108,9 +119,22 @@ def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto"
             defaults = (read_text(defaults_path), read_defaults(defaults_path))
         model.targets.append(SplitTarget(source_of(project_path), units, referencing, defaults,
                                          _folder_props(project_path.parent),
-                                         mentions_of(root, project_path.parent, all_files, texts)))
+                                         mentions_of(root, project_path.parent, all_files, texts), root))
     model.solutions = [load_solution(p) for p in workspace.solutions]
     return model
+
+
+def _handler_type_names(to_split: dict[Path, list[BuildUnit]]) -> frozenset[str]:
+    """The simple names of the handler types the templates name (`A::N.S.Type::M` gives "Type"): the words the
+    symbol index will be asked about first, known before any C# is read."""
+    names = set()
+    for units in to_split.values():
+        for unit in units:
+            for function in unit.functions:
+                parts = (function.handler or "").split("::")
+                if len(parts) == 3:
+                    names.add(parts[1].replace("+", ".").rsplit(".", 1)[-1].strip())
+    return frozenset(names)
 
 
 def _folder_props(folder: Path) -> dict[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,9 +53,17 @@ class MemberDecl:
     modifiers: set[str]
     start: int                     # the declaration with its attributes (not the doc comment above it)
     end: int
-    uses: set[str] = field(default_factory=set)       # every identifier inside it
     assigns: set[str] = field(default_factory=set)    # constructors: names assigned (`x = ...`, `this.x = ...`)
     explicit_interface: bool = False                   # `void IFoo.Bar()`: implements an interface member
+    file: "CsFile | None" = field(default=None, repr=False)
+
+    @property
+    def uses(self) -> set[str]:
+        """Every identifier inside it (read on first use: walking every file's identifiers is the slow part)."""
+        cached = self.__dict__.get("_uses")
+        if cached is None:
+            cached = self.__dict__["_uses"] = self.file.identifiers_in(self.start, self.end) if self.file else set()
+        return cached
 
     @property
     def name(self) -> str:
@@ -85,15 +94,36 @@ class TypeDecl:
     start: int                     # the declaration, attributes included
     end: int
     file: "CsFile"
-    methods: list[MethodDecl] = field(default_factory=list)
     nested: list["TypeDecl"] = field(default_factory=list)
     top_level: bool = True
-    members: list[MemberDecl] = field(default_factory=list)    # every member, nested types included, in order
     bases: list[str] = field(default_factory=list)             # the base list as written: base class, interfaces
     primary_parameters: list[str] = field(default_factory=list)   # `class Functions(IStore store)`: ["store"]
     base_span: tuple[int, int] | None = None                   # the base list (`: Base(store), IDisposable`)
-    base_uses: set[str] = field(default_factory=set)           # the identifiers in it
     body_start: int | None = None                              # the `{` of the body
+
+    @property
+    def methods(self) -> list[MethodDecl]:
+        """Its methods (read on first use: most types of a project are never asked about their members)."""
+        if "_methods" not in self.__dict__:
+            self.file.read_members()
+        return self.__dict__["_methods"]
+
+    @property
+    def members(self) -> list[MemberDecl]:
+        """Every member, nested types included, in order (read on first use)."""
+        if "_members" not in self.__dict__:
+            self.file.read_members()
+        return self.__dict__["_members"]
+
+    @property
+    def base_uses(self) -> set[str]:
+        """The identifiers in the base list."""
+        if self.base_span is None:
+            return set()
+        cached = self.__dict__.get("_base_uses")
+        if cached is None:
+            cached = self.__dict__["_base_uses"] = self.file.identifiers_in(*self.base_span)
+        return cached
 
     @property
     def is_partial(self) -> bool:
@@ -134,9 +164,19 @@ class CsFile:
     usings: list[UsingDirective] = field(default_factory=list)
     assembly_attributes: list[AssemblyAttribute] = field(default_factory=list)
     namespaces: set[str] = field(default_factory=set)
-    identifiers: list[tuple[int, str]] = field(default_factory=list)   # (offset, name), every identifier, in order
     has_errors: bool = False
     namespace_blocks: list[NamespaceDecl] = field(default_factory=list)
+
+    @property
+    def identifiers(self) -> list[tuple[int, str]]:
+        """(offset, name) of every identifier, in order: the file is parsed again and walked on first use, since
+        most files are never asked (the symbol index answers who uses a type)."""
+        cached = self.__dict__.get("_identifiers")
+        if cached is None:
+            data = self.text.encode("utf-8", errors="surrogatepass")
+            cached = self.__dict__["_identifiers"] = []
+            _collect_identifiers(parser().parse(data).root_node, data, ByteOffsets(self.text), cached)
+        return cached
 
     @property
     def text(self) -> str:
@@ -150,6 +190,39 @@ class CsFile:
             out.append(decl)
             stack[0:0] = decl.nested
         return out
+
+    def words(self) -> set[str] | None:
+        """Every word of the text (identifiers, keywords, words in strings and comments), not kept; None when the
+        text holds unicode escapes, which can spell an identifier no word scan sees."""
+        return None if self.has_escapes else set(WORD.findall(self.text))
+
+    @property
+    def has_escapes(self) -> bool:
+        return "\\u" in self.text or "\\U" in self.text
+
+    def read_members(self) -> None:
+        """Fill in the members of every type of the file: parse_file reads declarations only."""
+        tree, data = self.take_tree("members")
+        full = CsFile(path=self.path, source=self.source, has_errors=self.has_errors)
+        _walk_container(tree.root_node, "", data, ByteOffsets(self.text), full, None, True)
+        by_start = {(d.start, d.full_name): d for d in full.all_types()}
+        for decl in self.all_types():
+            twin = by_start.get((decl.start, decl.full_name))
+            members = twin.members if twin is not None else []
+            for member in members:
+                member.file = self
+            decl.__dict__["_members"] = members
+            decl.__dict__["_methods"] = twin.methods if twin is not None else []
+
+    def take_tree(self, purpose: str = ""):
+        """(tree, utf-8 bytes): the tree parse_file kept, handed over once (then dropped: trees cost ~100 kB a file),
+        else a new parse."""
+        kept = self.__dict__.pop("_tree", None)
+        if kept is not None:
+            _KEPT[0] -= 1
+            return kept
+        data = self.text.encode("utf-8", errors="surrogatepass")
+        return parser().parse(data), data
 
     def uses(self, name: str, outside: tuple[int, int] | None = None) -> bool:
         for offset, ident in self.identifiers:
@@ -170,27 +243,37 @@ class CsFile:
 
 
 def _text(node, data: bytes) -> str:
-    return data[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+    text = data[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+    # names, modifiers and usings repeat across thousands of files: one copy each
+    return sys.intern(text) if len(text) < 64 else text
 
 
-def parse_file(path: Path, source: TextFile | None = None, identifiers: bool = True) -> CsFile:
-    """The declarations of a C# file; from `source` when given. `identifiers=False` skips what each member uses
-    (cheaper, for callers that only need which types and methods are declared)."""
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+KEEP_AT_MOST = 64             # trees kept at once for the symbol index (memory: ~100 kB each)
+_KEPT = [0]
+
+
+def parse_file(path: Path, source: TextFile | None = None, keep_for: frozenset[str] = frozenset(),
+               members: bool = False) -> CsFile:
+    """The file's declarations: namespaces, usings, assembly attributes and types (their members only with
+    `members`; otherwise each type reads them from a new parse on first use). With `keep_for`, a file whose words include one of those names keeps its syntax
+    tree until `take_tree()`: the symbol index walks exactly those files, and parsing them twice cost a third of
+    migrate (keeping every tree would cost ~100 kB a file)."""
     source = source or read_text(path)
     data = source.text.encode("utf-8", errors="surrogatepass")
     tree = parser().parse(data)
     offsets = ByteOffsets(source.text)
     result = CsFile(path=path, source=source, has_errors=tree.root_node.has_error)
-    if identifiers:
-        _collect_identifiers(tree.root_node, data, offsets, result.identifiers)
-    _walk_container(tree.root_node, "", data, offsets, result, None)
-    if not identifiers:
-        return result
-    for decl in result.all_types():
-        for member in decl.members:
-            member.uses = result.identifiers_in(member.start, member.end)
-        if decl.base_span is not None:
-            decl.base_uses = result.identifiers_in(*decl.base_span)
+    if keep_for and _KEPT[0] < KEEP_AT_MOST:
+        words = result.words()
+        if words is None or not words.isdisjoint(keep_for):
+            result.__dict__["_tree"] = (tree, data)
+            _KEPT[0] += 1
+    _walk_container(tree.root_node, "", data, offsets, result, None, members)
+    if members:
+        for decl in result.all_types():
+            for member in decl.members:
+                member.file = result
     return result
 
 
@@ -205,7 +288,9 @@ def _collect_identifiers(root, data: bytes, offsets: ByteOffsets, out: list) -> 
 
 
 def _walk_container(container, namespace: str, data: bytes, offsets: ByteOffsets, result: CsFile,
-                    outer: TypeDecl | None) -> None:
+                    outer: TypeDecl | None, members: bool = True) -> None:
+    if outer is None and not namespace:
+        _HEAD_CACHE.clear()
     current_ns = namespace
     for child in container.named_children:
         kind = child.type
@@ -227,9 +312,9 @@ def _walk_container(container, namespace: str, data: bytes, offsets: ByteOffsets
             result.namespace_blocks.append(block)
             body = child.child_by_field_name("body")
             if body is not None:
-                _walk_container(body, inner, data, offsets, result, None)
+                _walk_container(body, inner, data, offsets, result, None, members)
         elif kind in TYPE_NODES:
-            decl = _type(child, current_ns, data, offsets, result, None)
+            decl = _type(child, current_ns, data, offsets, result, None, members)
             result.types.append(decl)
             for block in result.namespace_blocks:
                 if block.start <= decl.start and decl.end <= block.end or block.file_scoped and \
@@ -238,7 +323,7 @@ def _walk_container(container, namespace: str, data: bytes, offsets: ByteOffsets
 
 
 def _type(node, namespace: str, data: bytes, offsets: ByteOffsets, result: CsFile,
-          outer: TypeDecl | None) -> TypeDecl:
+          outer: TypeDecl | None, members: bool = True) -> TypeDecl:
     name_node = node.child_by_field_name("name")
     name = _text(name_node, data) if name_node is not None else "?"
     prefix = outer.full_name if outer else namespace
@@ -256,9 +341,15 @@ def _type(node, namespace: str, data: bytes, offsets: ByteOffsets, result: CsFil
         decl.primary_parameters = [_text(p.child_by_field_name("name"), data) for p in parameters.named_children
                                    if p.type == "parameter" and p.child_by_field_name("name") is not None]
     body = node.child_by_field_name("body")
+    if members:
+        decl.__dict__["_methods"], decl.__dict__["_members"] = [], []
     if body is not None:
         decl.body_start = offsets.char(body.start_byte)
         for member in body.named_children:
+            if not members:
+                if member.type in TYPE_NODES:
+                    decl.nested.append(_type(member, namespace, data, offsets, result, decl, False))
+                continue
             if member.type == "method_declaration":
                 method_name = member.child_by_field_name("name")
                 decl.methods.append(MethodDecl(
@@ -323,30 +414,49 @@ def _assigned_names(node, data: bytes) -> set[str]:
     return names
 
 
+def _head(node, data: bytes) -> tuple[set[str], list, dict[str, str]]:
+    """A declaration's modifiers, attribute names and attribute arguments, read in one pass over the attribute
+    lists and modifiers that open it (they precede everything else, so the rest of its children are never made)."""
+    key = (node.id, data is not None and id(data))
+    cached = _HEAD_CACHE.get("last")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    modifiers: set[str] = set()
+    names: list[str] = []
+    arguments: dict[str, str] = {}
+    for index in range(node.child_count):
+        child = node.child(index)
+        kind = child.type
+        if kind == "modifier":
+            modifiers.add(_text(child, data))
+        elif kind == "attribute_list":
+            for attribute in child.named_children:
+                if attribute.type == "attribute":
+                    name = _attribute_name(attribute, data)
+                    names.append(name)
+                    args = next((c for c in attribute.named_children if c.type == "attribute_argument_list"), None)
+                    arguments.setdefault(name, _text(args, data)[1:-1].strip() if args is not None else "")
+        elif kind not in ("comment", "preproc_if", "preproc_else", "preproc_endif", "preproc_region",
+                          "preproc_endregion", "preproc_pragma", "preproc_nullable"):
+            break
+    result = (modifiers, names, arguments)
+    _HEAD_CACHE["last"] = (key, result)
+    return result
+
+
+_HEAD_CACHE: dict[str, tuple] = {}
+
+
 def _modifiers(node, data: bytes) -> set[str]:
-    return {_text(c, data) for c in node.children if c.type == "modifier"}
+    return set(_head(node, data)[0])
 
 
 def _attributes(node, data: bytes) -> list[str]:
-    names = []
-    for child in node.children:
-        if child.type == "attribute_list":
-            for attribute in child.named_children:
-                if attribute.type == "attribute":
-                    names.append(_attribute_name(attribute, data))
-    return names
+    return list(_head(node, data)[1])
 
 
 def _attribute_arguments(node, data: bytes) -> dict[str, str]:
-    arguments: dict[str, str] = {}
-    for child in node.children:
-        if child.type == "attribute_list":
-            for attribute in child.named_children:
-                if attribute.type == "attribute":
-                    args = next((c for c in attribute.named_children if c.type == "attribute_argument_list"), None)
-                    arguments.setdefault(_attribute_name(attribute, data),
-                                         _text(args, data)[1:-1].strip() if args is not None else "")
-    return arguments
+    return dict(_head(node, data)[2])
 
 
 def named_argument(arguments: str, name: str) -> str | None:

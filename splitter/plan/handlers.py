@@ -3,6 +3,7 @@ that anything else needs stays in the library, with the reason."""
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from splitter.errors import SplitterError
@@ -49,6 +50,7 @@ def place_handlers(target: SplitTarget, projects: dict[str, FunctionProject], re
     pinned = _pinned_types(target, by_name)
     for decl in pinned.keys() - users.keys():
         result.decisions.append(Decision("shared", decl.full_name, f"stays in {project.name}: {pinned[decl]}"))
+    target.symbols.ask(asked_names(users))
     for decl, functions in users.items():
         archs = sorted({f.architecture for f in functions})
         reason = pinned.get(decl) or why_shared(decl, archs, target)
@@ -59,6 +61,22 @@ def place_handlers(target: SplitTarget, projects: dict[str, FunctionProject], re
         fp.moved.append(decl)
         result.decisions.append(Decision("move", decl.full_name,
                                          f"moves to {fp.name}: only {archs[0]} functions use it"))
+
+
+def extension_methods(decl: TypeDecl) -> set[str]:
+    """The names of its extension methods (and its nested types'): only a static class declares them, so no other
+    type's members are read to find out."""
+    return {m.name for t in [decl, *decl.nested] if "static" in t.modifiers for m in t.methods if m.extension}
+
+
+def asked_names(types) -> set[str]:
+    """The names the questions about these types concern: theirs, their extension methods', file-local siblings'."""
+    names: set[str] = set()
+    for decl in types:
+        names.add(decl.name)
+        names.update(extension_methods(decl))
+        names.update(t.name for t in decl.file.types if t.is_file_local)
+    return names
 
 
 def _handler_type(ref: HandlerRef | None, assembly: str, by_name: dict[str, TypeDecl],
@@ -127,6 +145,7 @@ def outer_of(decl: TypeDecl, source: SourceProject) -> TypeDecl | None:
 
 
 def why_shared(decl: TypeDecl, archs: list[str], target: SplitTarget) -> str | None:
+    """Why a handler type one architecture uses cannot leave the library, naming the use; None when it can."""
     if len(archs) > 1:
         return "functions of both architectures use it"
     if decl.is_partial:
@@ -135,48 +154,59 @@ def why_shared(decl: TypeDecl, archs: list[str], target: SplitTarget) -> str | N
         return f"its file {decl.file.path.name} is linked in from outside the project (<Compile Include>)"
     if decl.file.has_errors:
         return f"{decl.file.path.name} has syntax errors lambda-split cannot read past"
-    if decl.file.uses(decl.name, outside=(decl.start, decl.end)):
-        return f"other code in {decl.file.path.name} uses it"
+    index = target.symbols
+    for use in index.uses_of(decl, [decl.file]):
+        return use.describe(f"uses {decl.full_name}", target.root)
     extension = _extension_used_elsewhere(decl, target)
     if extension:
-        return f"{extension[0]} calls its extension method {extension[1]}"
-    for cs in target.source.files:
-        if cs is not decl.file and cs.uses(decl.name):
-            return f"{cs.path.name} uses it"
+        return extension
+    for use in index.uses_of(decl, target.source.files):
+        return use.describe(f"uses {decl.full_name}", target.root)
     for other in target.referencing:
-        if not other.is_test and other.uses(decl.name):
-            return f"project {other.project.name} uses it"
+        if not other.is_test:
+            for use in index.uses_of(decl, other.files):
+                return f"project {other.project.name}: " + use.describe(f"uses {decl.full_name}", target.root)
     for sibling in decl.file.types:
-        if sibling is not decl and sibling.is_file_local and decl.file.uses(sibling.name, (decl.start, decl.end)):
-            return f"it uses the file-local type {sibling.name}"
+        if sibling is not decl and sibling.is_file_local:
+            for use in index.uses_of(sibling, [decl.file]):
+                if decl.start <= use.offset < decl.end:
+                    return f"it uses the file-local type {sibling.name}: " + \
+                        use.describe(f"uses {sibling.full_name}", target.root)
     handlers = [f for f in _functions_of(decl, target)]
     if any(f.handler is None for f in handlers):
         return "a function's Handler is not a plain string"
     return None
 
 
-def _extension_used_elsewhere(decl: TypeDecl, target: SplitTarget) -> tuple[str, str] | None:
-    """(where, method) when code outside the type calls one of its extension methods: `text.Shout()` never names
-    the class. Tests count too: migrate gives them a reference to a function project only for the types they name."""
-    names = {m.name for t in [decl, *decl.nested] for m in t.methods if m.extension}
+def _extension_used_elsewhere(decl: TypeDecl, target: SplitTarget) -> str | None:
+    """Where code outside the type calls one of its extension methods: `text.Shout()` never names the class. Tests
+    count too: migrate gives them a reference to a function project only for the types they name."""
+    names = extension_methods(decl)
+    index = target.symbols
     for name in sorted(names):
-        if decl.file.uses(name, outside=(decl.start, decl.end)):
-            return f"other code in {decl.file.path.name}", name
-        for cs in target.source.files:
-            if cs is not decl.file and cs.uses(name):
-                return cs.path.name, name
-        for other in target.referencing:
-            if other.uses(name):
-                return f"project {other.project.name}", name
+        for use in index.calls_of(name):
+            if use.file is decl.file and decl.start <= use.offset < decl.end:
+                continue
+            where = next((f"project {other.project.name}: " for other in target.referencing
+                          if any(f is use.file for f in other.files)), "")
+            return where + use.describe(f"calls its extension method {name}", target.root)
     return None
 
 
+_FUNCTIONS: "weakref.WeakKeyDictionary[SplitTarget, dict[str, list[Function]]]" = weakref.WeakKeyDictionary()
+
+
 def _functions_of(decl: TypeDecl, target: SplitTarget) -> list[Function]:
-    out = []
-    for unit in target.units:
-        for function in unit.functions:
-            ref = HandlerRef.parse(function.handler)
-            if ref is not None and (ref.type_name == decl.full_name or
-                                    ref.type_name.startswith(decl.full_name + ".")):
-                out.append(function)
-    return out
+    """The functions whose handler names the type or a type nested in it (built once per target)."""
+    by_type = _FUNCTIONS.get(target)
+    if by_type is None:
+        by_type = _FUNCTIONS[target] = {}
+        for unit in target.units:
+            for function in unit.functions:
+                ref = HandlerRef.parse(function.handler)
+                if ref is None:
+                    continue
+                parts = ref.type_name.split(".")
+                for n in range(1, len(parts) + 1):
+                    by_type.setdefault(".".join(parts[:n]), []).append(function)
+    return by_type.get(decl.full_name, [])

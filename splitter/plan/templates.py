@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from splitter.changes.edits import Edit, insert_keys, line_start, replace_scalar
@@ -128,18 +129,21 @@ def architectures_value(template: Template, arch: str) -> tuple[str, list[str] |
 
 
 def _existing_architectures(template: Template) -> Node | None:
-    candidates = []
+    """The first one-item Architectures list the template writes (Globals first), as the example to follow; found
+    once per template (each edited function asks, and scanning every function per edit was quadratic)."""
+    cached = template.__dict__.get("_architectures_example", False)
+    if cached is not False:
+        return cached
+    found = None
     globals_fn = template.globals_function
-    if globals_fn is not None and globals_fn.get("Architectures") is not None:
-        candidates.append(globals_fn.get("Architectures"))
-    for function in template.functions:
-        node = function.property_node("Architectures")
-        if node is not None:
-            candidates.append(node)
-    for node in candidates:
-        if node.kind == "seq" and len(node.value) == 1 and node.value[0].kind == "scalar" and not node.value[0].tag:
-            return node
-    return None
+    candidates = [globals_fn.get("Architectures")] if globals_fn is not None else []
+    for node in itertools.chain(candidates, (f.property_node("Architectures") for f in template.functions)):
+        if node is not None and node.kind == "seq" and len(node.value) == 1 and node.value[0].kind == "scalar" \
+                and not node.value[0].tag:
+            found = node
+            break
+    template.__dict__["_architectures_example"] = found
+    return found
 
 
 def _key_column(template: Template, value: Node) -> int:

@@ -8,35 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from splitter.changes.patch import _hunks
+from support import apply_hunks
 
 LINES = st.sampled_from([b"{\n", b"}\n", b"  },\n", b"x\n", b"y\n", b"", b"last"])
-
-
-def apply_hunks(before: bytes, patch: bytes) -> bytes:
-    """A strict reader of unified hunks: context and removed lines must match the old text where the header says."""
-    old = re.findall(rb"[^\n]*\n|[^\n]+$", before)
-    out, position = [], 0
-    lines = re.findall(rb"[^\n]*\n|[^\n]+$", patch)
-    index = 0
-    while index < len(lines):
-        start, count = map(int, re.match(rb"@@ -(\d+),(\d+) ", lines[index]).groups())
-        start = start - 1 if count else start
-        out += old[position:start]
-        position = start
-        index += 1
-        while index < len(lines) and not lines[index].startswith(b"@@"):
-            line = lines[index]
-            body = line[1:]
-            if index + 1 < len(lines) and lines[index + 1] == b"\\ No newline at end of file\n":
-                body = body[:-1]
-                index += 1
-            if line[:1] in (b" ", b"-"):
-                assert old[position] == body, (position, old[position], body)
-                position += 1
-            if line[:1] in (b" ", b"+"):
-                out.append(body)
-            index += 1
-    return b"".join(out + old[position:])
 
 
 @settings(max_examples=400, deadline=None)

@@ -105,6 +105,8 @@ def analyze(target: SplitTarget, projects: dict[str, FunctionProject]) -> Layout
 def _lambda_methods(source: SourceProject) -> list[LambdaMethod]:
     found = []
     for cs in source.files:
+        if "LambdaFunction" not in cs.text and not cs.has_escapes:
+            continue               # no [LambdaFunction] here: its members need not be read
         for decl in cs.all_types():
             for member in decl.members:
                 if member.kind == "method" and "LambdaFunction" in member.attributes:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from splitter.errors import SplitterError
 from splitter.graph.migration import SourceProject, SplitTarget
-from splitter.model.csharp import CsFile, TypeDecl
+from splitter.model.csharp import TypeDecl
 from splitter.model.template import Function
 from splitter.plan.handlers import HandlerRef, outer_of, why_shared
 from splitter.plan.result import Decision, FunctionProject, Plan
@@ -49,27 +49,38 @@ def check_other_code(target: SplitTarget, projects: dict[str, FunctionProject], 
     leaving.update({s: None for s in layout.startups})
     for fp in projects.values():
         leaving.update({d: None for d in fp.moved})
+    index = target.symbols
+    index.ask({d.name for d in leaving})
     for decl in leaving:
-        for cs in target.source.files:
-            for other in cs.types:
-                if other is decl or not cs.uses(decl.name, None) or not _uses_within(cs, decl.name, other):
-                    continue
-                if other in leaving and _same_home(decl, other, layout, projects):
-                    continue
-                raise SplitterError(f"{other.full_name} uses {decl.full_name}, which leaves {target.project.name} "
-                                    f"for the function project{'s' if decl not in _moved(projects) else ''}",
-                                    cs.path, cs.source.line_of(other.start),
-                                    hint=f"move what {other.name} needs from {decl.name} into a class of the "
-                                         "library, then run again")
+        for use in index.uses_of(decl, target.source.files):
+            other = _top_level(use.user)
+            if other is decl:
+                continue
+            if other in leaving and _same_home(decl, other, layout, projects):
+                continue
+            user = other.full_name if other is not None else f"an attribute of {use.file.path.name}"
+            name = other.name if other is not None else use.file.path.name
+            raise SplitterError(f"{user} uses {decl.full_name}, which leaves {target.project.name} "
+                                f"for the function project{'s' if decl not in _moved(projects) else ''} "
+                                f"({use.text}{'; ' + use.note if use.note else ''})",
+                                use.file.path, use.line,
+                                hint=f"move what {name} needs from {decl.name} into a class of the "
+                                     "library, then run again")
         for other in target.referencing:
-            if not other.is_test and other.uses(decl.name):
+            if other.is_test:
+                continue
+            for use in index.uses_of(decl, other.files):
                 raise SplitterError(f"project {other.project.name} uses {decl.full_name}, which leaves "
-                                    f"{target.project.name} for the function projects", other.project.path,
-                                    hint=f"move what it needs from {decl.name} into the library, then run again")
+                                    f"{target.project.name} for the function projects ({use.text})", use.file.path,
+                                    use.line, hint=f"move what it needs from {decl.name} into the library, then "
+                                                   "run again")
 
 
-def _uses_within(cs: CsFile, name: str, decl: TypeDecl) -> bool:
-    return any(ident == name for offset, ident in cs.identifiers if decl.start <= offset < decl.end)
+def _top_level(decl: TypeDecl | None) -> TypeDecl | None:
+    """The top-level type a use sits in (the old check compared top-level types only)."""
+    while decl is not None and not decl.top_level:
+        decl = next((t for t in decl.file.all_types() if decl in t.nested), None)
+    return decl
 
 
 def _moved(projects: dict[str, FunctionProject]) -> set[TypeDecl]:
