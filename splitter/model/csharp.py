@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import bisect
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from splitter.model.nodes import ByteOffsets, tree_sitter_parser
 from splitter.model.textfile import TextFile, read_text
+from splitter.model.csharp_syntax import (HEAD_CACHE, assigned_names, attribute_arguments, attribute_name, attributes,
+                                          is_extension, modifiers, node_text)
 
 TYPE_NODES = {"class_declaration": "class", "struct_declaration": "struct", "interface_declaration": "interface",
               "enum_declaration": "enum", "record_declaration": "record", "record_struct_declaration": "record",
@@ -242,12 +243,6 @@ class CsFile:
         return cached
 
 
-def _text(node, data: bytes) -> str:
-    text = data[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
-    # names, modifiers and usings repeat across thousands of files: one copy each
-    return sys.intern(text) if len(text) < 64 else text
-
-
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 KEEP_AT_MOST = 64             # trees kept at once for the symbol index (memory: ~100 kB each)
 _KEPT = [0]
@@ -282,7 +277,7 @@ def _collect_identifiers(root, data: bytes, offsets: ByteOffsets, out: list) -> 
     while stack:
         node = stack.pop()
         if node.type == "identifier":
-            out.append((offsets.char(node.start_byte), _text(node, data)))
+            out.append((offsets.char(node.start_byte), node_text(node, data)))
         elif node.child_count:
             stack.extend(reversed(node.children))
 
@@ -290,7 +285,7 @@ def _collect_identifiers(root, data: bytes, offsets: ByteOffsets, out: list) -> 
 def _walk_container(container, namespace: str, data: bytes, offsets: ByteOffsets, result: CsFile,
                     outer: TypeDecl | None, members: bool = True) -> None:
     if outer is None and not namespace:
-        _HEAD_CACHE.clear()
+        HEAD_CACHE.clear()
     current_ns = namespace
     for child in container.named_children:
         kind = child.type
@@ -299,13 +294,13 @@ def _walk_container(container, namespace: str, data: bytes, offsets: ByteOffsets
         elif kind == "global_attribute":
             _assembly_attribute(child, data, offsets, result)
         elif kind == "file_scoped_namespace_declaration":
-            name = _text(child.child_by_field_name("name"), data)
+            name = node_text(child.child_by_field_name("name"), data)
             current_ns = f"{namespace}.{name}" if namespace else name
             result.namespaces.add(current_ns)
             result.namespace_blocks.append(NamespaceDecl(current_ns, offsets.char(child.start_byte),
                                                          offsets.char(child.end_byte), True))
         elif kind == "namespace_declaration":
-            name = _text(child.child_by_field_name("name"), data)
+            name = node_text(child.child_by_field_name("name"), data)
             inner = f"{current_ns}.{name}" if current_ns else name
             result.namespaces.add(inner)
             block = NamespaceDecl(inner, offsets.char(child.start_byte), offsets.char(child.end_byte), False)
@@ -325,20 +320,20 @@ def _walk_container(container, namespace: str, data: bytes, offsets: ByteOffsets
 def _type(node, namespace: str, data: bytes, offsets: ByteOffsets, result: CsFile,
           outer: TypeDecl | None, members: bool = True) -> TypeDecl:
     name_node = node.child_by_field_name("name")
-    name = _text(name_node, data) if name_node is not None else "?"
+    name = node_text(name_node, data) if name_node is not None else "?"
     prefix = outer.full_name if outer else namespace
     decl = TypeDecl(
         name=name, full_name=f"{prefix}.{name}" if prefix else name, namespace=namespace,
-        kind=TYPE_NODES[node.type], modifiers=_modifiers(node, data), attributes=_attributes(node, data),
+        kind=TYPE_NODES[node.type], modifiers=modifiers(node, data), attributes=attributes(node, data),
         start=offsets.char(node.start_byte), end=offsets.char(node.end_byte), file=result,
         top_level=outer is None)
     bases = next((c for c in node.named_children if c.type == "base_list"), None)
     if bases is not None:
-        decl.bases = [_text(b, data) for b in bases.named_children]
+        decl.bases = [node_text(b, data) for b in bases.named_children]
         decl.base_span = (offsets.char(bases.start_byte), offsets.char(bases.end_byte))
     parameters = next((c for c in node.named_children if c.type == "parameter_list"), None)
     if parameters is not None:
-        decl.primary_parameters = [_text(p.child_by_field_name("name"), data) for p in parameters.named_children
+        decl.primary_parameters = [node_text(p.child_by_field_name("name"), data) for p in parameters.named_children
                                    if p.type == "parameter" and p.child_by_field_name("name") is not None]
     body = node.child_by_field_name("body")
     if members:
@@ -353,31 +348,25 @@ def _type(node, namespace: str, data: bytes, offsets: ByteOffsets, result: CsFil
             if member.type == "method_declaration":
                 method_name = member.child_by_field_name("name")
                 decl.methods.append(MethodDecl(
-                    name=_text(method_name, data), attributes=_attributes(member, data),
-                    modifiers=_modifiers(member, data), start=offsets.char(member.start_byte),
-                    end=offsets.char(member.end_byte), extension=_is_extension(member, data)))
+                    name=node_text(method_name, data), attributes=attributes(member, data),
+                    modifiers=modifiers(member, data), start=offsets.char(member.start_byte),
+                    end=offsets.char(member.end_byte), extension=is_extension(member, data)))
             if member.type in TYPE_NODES:
                 nested = _type(member, namespace, data, offsets, result, decl)
                 decl.nested.append(nested)
                 decl.members.append(MemberDecl("type", [nested.name], nested.attributes,
-                                               _attribute_arguments(member, data), nested.modifiers,
+                                               attribute_arguments(member, data), nested.modifiers,
                                                nested.start, nested.end))
             elif member.type in MEMBER_NODES:
                 decl.members.append(_member(member, decl.name, data, offsets))
     return decl
 
 
-def _is_extension(method, data: bytes) -> bool:
-    parameters = method.child_by_field_name("parameters")
-    first = next((c for c in parameters.named_children if c.type == "parameter"), None) if parameters else None
-    return first is not None and any(c.type == "modifier" and _text(c, data) == "this" for c in first.children)
-
-
 def _member(node, type_name: str, data: bytes, offsets: ByteOffsets) -> MemberDecl:
     kind = MEMBER_NODES[node.type]
     if kind in ("field", "event") and node.type != "event_declaration":
         declaration = next((c for c in node.named_children if c.type == "variable_declaration"), None)
-        names = [_text(d.child_by_field_name("name") or d.named_children[0], data)
+        names = [node_text(d.child_by_field_name("name") or d.named_children[0], data)
                  for d in (declaration.named_children if declaration is not None else [])
                  if d.type == "variable_declarator"]
     elif kind in ("constructor", "destructor"):
@@ -386,93 +375,17 @@ def _member(node, type_name: str, data: bytes, offsets: ByteOffsets) -> MemberDe
         names = ["this"]
     else:
         name_node = node.child_by_field_name("name")
-        names = [_text(name_node, data)] if name_node is not None else []
-    member = MemberDecl(kind, names, _attributes(node, data), _attribute_arguments(node, data),
-                        _modifiers(node, data), offsets.char(node.start_byte), offsets.char(node.end_byte))
+        names = [node_text(name_node, data)] if name_node is not None else []
+    member = MemberDecl(kind, names, attributes(node, data), attribute_arguments(node, data),
+                        modifiers(node, data), offsets.char(node.start_byte), offsets.char(node.end_byte))
     if kind == "constructor":
-        member.assigns = _assigned_names(node, data)
+        member.assigns = assigned_names(node, data)
     member.explicit_interface = any(c.type == "explicit_interface_specifier" for c in node.named_children)
     return member
 
 
-def _assigned_names(node, data: bytes) -> set[str]:
-    """Names a constructor assigns: `x = ...`, `this.x = ...` (and compound assignments)."""
-    names: set[str] = set()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type == "assignment_expression":
-            left = current.child_by_field_name("left")
-            if left is not None and left.type == "identifier":
-                names.add(_text(left, data))
-            elif left is not None and left.type == "member_access_expression":
-                target = left.child_by_field_name("expression")
-                name = left.child_by_field_name("name")
-                if target is not None and _text(target, data) == "this" and name is not None:
-                    names.add(_text(name, data))
-        stack.extend(current.named_children)
-    return names
-
-
-def _head(node, data: bytes) -> tuple[set[str], list, dict[str, str]]:
-    """A declaration's modifiers, attribute names and attribute arguments, read in one pass over the attribute
-    lists and modifiers that open it (they precede everything else, so the rest of its children are never made)."""
-    key = (node.id, data is not None and id(data))
-    cached = _HEAD_CACHE.get("last")
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    modifiers: set[str] = set()
-    names: list[str] = []
-    arguments: dict[str, str] = {}
-    for index in range(node.child_count):
-        child = node.child(index)
-        kind = child.type
-        if kind == "modifier":
-            modifiers.add(_text(child, data))
-        elif kind == "attribute_list":
-            for attribute in child.named_children:
-                if attribute.type == "attribute":
-                    name = _attribute_name(attribute, data)
-                    names.append(name)
-                    args = next((c for c in attribute.named_children if c.type == "attribute_argument_list"), None)
-                    arguments.setdefault(name, _text(args, data)[1:-1].strip() if args is not None else "")
-        elif kind not in ("comment", "preproc_if", "preproc_else", "preproc_endif", "preproc_region",
-                          "preproc_endregion", "preproc_pragma", "preproc_nullable"):
-            break
-    result = (modifiers, names, arguments)
-    _HEAD_CACHE["last"] = (key, result)
-    return result
-
-
-_HEAD_CACHE: dict[str, tuple] = {}
-
-
-def _modifiers(node, data: bytes) -> set[str]:
-    return set(_head(node, data)[0])
-
-
-def _attributes(node, data: bytes) -> list[str]:
-    return list(_head(node, data)[1])
-
-
-def _attribute_arguments(node, data: bytes) -> dict[str, str]:
-    return dict(_head(node, data)[2])
-
-
-def named_argument(arguments: str, name: str) -> str | None:
-    """The string value of `Name = "value"` in an attribute's argument text, if written as a plain literal."""
-    match = re.search(r"\b%s\s*=\s*\"((?:[^\"\\]|\\.)*)\"" % re.escape(name), arguments)
-    return match.group(1) if match else None
-
-
-def _attribute_name(attribute, data: bytes) -> str:
-    name_node = attribute.child_by_field_name("name") or attribute.named_children[0]
-    name = _text(name_node, data).split(".")[-1].split("<")[0].strip()
-    return name[:-len("Attribute")] if name.endswith("Attribute") and name != "Attribute" else name
-
-
 def _assembly_attribute(node, data: bytes, offsets: ByteOffsets, result: CsFile) -> None:
-    text = _text(node, data)
+    text = node_text(node, data)
     target = next((c for c in node.children if c.type in ("assembly", "module")), None)
     if target is None or target.type != "assembly":
         return
@@ -480,25 +393,19 @@ def _assembly_attribute(node, data: bytes, offsets: ByteOffsets, result: CsFile)
         if attribute.type != "attribute":
             continue
         args = next((c for c in attribute.named_children if c.type == "attribute_argument_list"), None)
-        argument = _text(args, data)[1:-1].strip() if args is not None else ""
+        argument = node_text(args, data)[1:-1].strip() if args is not None else ""
         result.assembly_attributes.append(AssemblyAttribute(
-            _attribute_name(attribute, data), text, argument, offsets.char(node.start_byte),
+            attribute_name(attribute, data), text, argument, offsets.char(node.start_byte),
             offsets.char(node.end_byte)))
 
 
 def _using(node, data: bytes, offsets: ByteOffsets, result: CsFile) -> None:
-    text = _text(node, data)
+    text = node_text(node, data)
     is_global = any(c.type == "global" for c in node.children)
     alias = any(c.type in ("static", "=") for c in node.children) or node.child_by_field_name("alias") is not None
     names = [c for c in node.named_children if c.type in ("identifier", "qualified_name", "alias_qualified_name")]
-    namespace = _text(names[-1], data) if names else ""
+    namespace = node_text(names[-1], data) if names else ""
     result.usings.append(UsingDirective(text, namespace, is_global, alias, offsets.char(node.start_byte),
                                         offsets.char(node.end_byte)))
 
 
-def string_argument(argument: str) -> str | None:
-    """The value of a simple string literal argument such as `"Orders.Tests"` (InternalsVisibleTo)."""
-    argument = argument.strip()
-    if len(argument) >= 2 and argument[0] == argument[-1] == '"':
-        return argument[1:-1].split(",")[0].strip()
-    return None

@@ -9,7 +9,8 @@ from pathlib import Path, PurePosixPath
 from splitter.model.architecture import rid_cpu
 from splitter.changes.changeset import Create
 from splitter.graph.migration import MigrationModel, SplitTarget
-from splitter.model.csharp import CsFile, string_argument
+from splitter.model.csharp import CsFile
+from splitter.model.csharp_syntax import string_argument
 from splitter.render import render
 from splitter.model.textfile import detect_indent, encode
 from splitter.plan.sources import namespaces_after

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from splitter.plan import usings
 from splitter.errors import SplitterError
 from splitter.graph.migration import SourceProject, SplitTarget
-from splitter.model.csharp import MemberDecl, TypeDecl, named_argument
+from splitter.model.csharp import MemberDecl, TypeDecl
+from splitter.model.csharp_syntax import named_argument
 from splitter.model.template import Function
 from splitter.plan.handlers import HandlerRef
 from splitter.plan.result import FunctionProject
