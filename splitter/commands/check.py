@@ -20,6 +20,7 @@ tooling cannot evaluate, so it builds for another CPU), "missing-output" (CodeUr
 bin/.../publish or a .zip, absent until built), and for CDK apps and serverless.yml "cannot-decide" (a function
 whose values lambda-split cannot follow: named with file and line, and left alone), "bundling-runtime" (a bundling
 command fixes the other CPU's runtime), "cdk-app" (a cdk.json whose program lambda-split cannot read),
+"serverless-app" (a serverless.yml below the folder checked that is not a readable service),
 "missing-codeuri" (a CodeUri naming a missing folder where its unit cannot be the hazard; else it is an error).
 A unit is a hazard only where its deployer builds it once for every architecture (never SAM CLI: "failing" is then
 empty); a template no defaults file or samconfig names is assumed deployed by Amazon.Lambda.Tools.

@@ -67,6 +67,10 @@ RULES = (
          "A CodeUri names a folder that does not exist, in a unit that cannot be the hazard (one function, or one "
          "architecture); the deploy fails until it exists.",
          "Fix the CodeUri or restore the project folder."),
+    Rule("LS110", "serverless-app", "warning",
+         "A serverless.yml found in the folder checked that lambda-split cannot read as a Serverless Framework "
+         "service (no `service` or `functions`, or not valid YAML); its functions are not checked.",
+         "Fix the file, or run `lambda-split check` on the serverless.yml that deploys your functions."),
     Rule("LS201", "binary-mismatch", "error",
          "`verify`: a file in a built package is built for another CPU (or OS) than a function using it.",
          "Follow the likely cause in the message: publish for the function's architecture, or split with migrate."),

@@ -129,6 +129,12 @@ def add_apps(workspace: Workspace, analysis: Analysis, projects: ProjectCache) -
         try:
             documents, findings = load_app(path)
         except SplitterError as error:
+            if path.name in SERVERLESS_FILES and not workspace.explicit:
+                # one serverless.yml of a tree that cannot be read must not stop the check of everything else
+                analysis.warnings.append(Finding(
+                    "serverless-app", f"{error.message}; its functions are not checked", error.path or path,
+                    error.line or 1))
+                continue
             analysis.errors.append(error)
             continue
         analysis.warnings.extend(findings)

@@ -1,0 +1,149 @@
+"""Regressions from the QA pass on real repositories (/tmp/qa-report: B1, B3, B4, B6, B7, B7b, B8, B11, B12):
+each test is the report's reproduction, cut to the behaviour that was wrong."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from support import run_cli, write_tree
+
+READY_TO_RUN = """<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>net8.0</TargetFramework><AWSProjectType>Lambda</AWSProjectType><PublishReadyToRun>true</PublishReadyToRun></PropertyGroup>
+</Project>
+"""
+TWO_CLASSES = """namespace Fn
+{
+    public class X { public string H(string s) { return s; } }
+    public class Y { public string H(string s) { return s; } }
+}
+"""
+FN = {"Fn/Fn.csproj": READY_TO_RUN, "Fn/Function.cs": TWO_CLASSES}
+
+
+def committed(root: Path, files: dict[str, str | bytes]) -> Path:
+    write_tree(root, files)
+    for command in (["init", "-q"], ["add", "-A"],
+                    ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init"]):
+        subprocess.run(["git", *command], cwd=root, check=True)
+    return root
+
+
+def check_json(*args) -> tuple[int, dict]:
+    code, out, err = run_cli("check", "--format", "json", *args)
+    return code, json.loads(out)
+
+
+# -- B3: a CloudFormation template named serverless.yaml is a template only ---------------------------------------------
+
+CFN_SERVERLESS_YAML = """AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  A:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: ''
+      Handler: Fn::Fn.X::H
+      Runtime: dotnet8
+  B:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: ''
+      Handler: Fn::Fn.Y::H
+      Runtime: dotnet8
+      Architectures: [arm64]
+"""
+
+
+def test_a_template_named_serverless_yaml_by_the_defaults_file_is_only_a_template(tmp_path):
+    root = committed(tmp_path, {**FN, "Fn/serverless.yaml": CFN_SERVERLESS_YAML,
+                                "Fn/aws-lambda-tools-defaults.json": '{"template": "serverless.yaml"}\n'})
+    for given in (root, root / "Fn", root / "Fn" / "serverless.yaml"):
+        code, out, err = run_cli("check", given)
+        assert code == 1 and "error:" not in err and "Serverless Framework" not in out + err, (given, out, err)
+    code, out, err = run_cli("migrate", "--dry-run", root)
+    assert code == 0 and "Fn.Arm64/Fn.Arm64.csproj" in out, err
+
+
+def test_a_cloudformation_serverless_yml_no_defaults_file_names_is_read_as_a_template(tmp_path):
+    root = committed(tmp_path, {**FN, "Fn/serverless.yml": CFN_SERVERLESS_YAML})
+    code, report = check_json(root)
+    assert code == 1 and report["templates"] == ["Fn/serverless.yml"] and report["apps"] == []
+
+
+def test_an_unreadable_serverless_yml_in_a_tree_is_a_warning_not_an_abort(tmp_path):
+    root = committed(tmp_path, {**FN, "Fn/serverless.yaml": CFN_SERVERLESS_YAML,
+                                "Fn/aws-lambda-tools-defaults.json": '{"template": "serverless.yaml"}\n',
+                                "other/serverless.yml": "provider:\n  name: aws\n"})
+    code, report = check_json(root)
+    assert code == 1 and report["errors"] == []
+    (warning,) = [w for w in report["warnings"] if w["code"] == "serverless-app"]
+    assert warning["rule_id"] == "LS110" and warning["path"] == "other/serverless.yml" and warning["line"] == 1
+    code, out, err = run_cli("check", "--explain", "LS110")
+    assert code == 0 and "serverless-app" in out
+
+
+def test_an_unreadable_serverless_yml_given_itself_is_an_error_with_a_line(tmp_path):     # B8
+    root = committed(tmp_path, {"serverless.yml": "provider:\n  name: aws\n"})
+    code, out, err = run_cli("check", root / "serverless.yml")
+    assert code == 2 and f"{root / 'serverless.yml'}:1: not a Serverless Framework service" in err
+
+
+# -- B4: function projects keep the original's SDK ---------------------------------------------------------------
+
+WEB_API = {
+    "src/Api/Api.csproj": """<Project Sdk="Microsoft.NET.Sdk.Web">
+  <PropertyGroup>
+    <TargetFramework>net8.0</TargetFramework>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <OutputType>Library</OutputType>
+    <AWSProjectType>Lambda</AWSProjectType>
+    <PublishReadyToRun>true</PublishReadyToRun>
+  </PropertyGroup>
+</Project>
+""",
+    "src/Api/Orders.cs": """namespace Api
+{
+    public class Orders
+    {
+        public string Get(string id)
+        {
+            IConfiguration config = new ConfigurationBuilder().Build();
+            return config["x"] ?? id;
+        }
+    }
+}
+""",
+    "src/Api/Reports.cs": "namespace Api\n{\n    public class Reports\n    {\n"
+                          "        public string Run(string id) { return id; }\n    }\n}\n",
+    "src/Api/aws-lambda-tools-defaults.json": '{\n  "template": "serverless.template"\n}\n',
+    "src/Api/serverless.template": json.dumps({
+        "AWSTemplateFormatVersion": "2010-09-09", "Transform": "AWS::Serverless-2016-10-31", "Resources": {
+            "GetOrder": {"Type": "AWS::Serverless::Function", "Properties": {
+                "CodeUri": "", "Handler": "Api::Api.Orders::Get", "Runtime": "dotnet8"}},
+            "RunReport": {"Type": "AWS::Serverless::Function", "Properties": {
+                "CodeUri": "", "Handler": "Api::Api.Reports::Run", "Runtime": "dotnet8",
+                "Architectures": ["arm64"]}}}}, indent=2),
+}
+
+
+def test_function_projects_use_the_original_projects_sdk_as_written(tmp_path):
+    root = committed(tmp_path, WEB_API)
+    code, out, err = run_cli("migrate", root)
+    assert code == 0, err
+    for name in ("Api.X64", "Api.Arm64"):
+        text = (root / "src" / name / f"{name}.csproj").read_text()
+        assert text.startswith('<Project Sdk="Microsoft.NET.Sdk.Web">'), text
+    assert (root / "src/Api.X64/Orders.cs").is_file()
+
+
+def test_a_single_quoted_sdk_attribute_is_kept_byte_for_byte(tmp_path):
+    files = dict(WEB_API)
+    files["src/Api/Api.csproj"] = files["src/Api/Api.csproj"].replace(
+        '<Project Sdk="Microsoft.NET.Sdk.Web">', "<Project Sdk='Microsoft.NET.Sdk.Worker'>")
+    root = committed(tmp_path, files)
+    code, out, err = run_cli("migrate", root)
+    assert code == 0, err
+    assert (root / "src/Api.Arm64/Api.Arm64.csproj").read_text().startswith(
+        "<Project Sdk='Microsoft.NET.Sdk.Worker'>")
