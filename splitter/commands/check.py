@@ -63,7 +63,7 @@ def run(path: str, parameters: dict[str, str], output_format: str, *, color: boo
         print_text(analysis, color=color, quiet=quiet)
     if analysis.errors:
         return 2
-    return 1 if analysis.hazards else 0
+    return 1 if analysis.hazards or analysis.problems else 0
 
 
 def to_json(analysis: Analysis) -> dict:
@@ -148,9 +148,14 @@ def print_text(analysis: Analysis, color: bool = False, quiet: bool = False) -> 
                    f"{'' if len(analysis.hazards) != 1 else 's'} both architectures; {failing} function"
                    f"{'s' if failing != 1 else ''} would fail. Run `lambda-split migrate --dry-run "
                    f"{_shell_path(ws)}{_parameter_options(analysis)}{deployers.option(analysis)}` to preview the fix.")
+    elif analysis.problems:
+        _safe_echo(f"{len(analysis.problems)} Ref architecture{'s' if len(analysis.problems) != 1 else ''} "
+                   "built for the other CPU (error[LS104] above); a split cannot fix "
+                   f"{'them' if len(analysis.problems) != 1 else 'it'}: follow the fix in the message.")
     else:
-        functions = sum(len(u.functions) for u in analysis.units)
-        _safe_echo(f"No hazard: {len(analysis.units)} build unit{'s' if len(analysis.units) != 1 else ''} "
+        counted = [*analysis.units, *analysis.unknown]
+        functions = sum(len(u.functions) for u in counted)
+        _safe_echo(f"No hazard: {len(counted)} build unit{'s' if len(counted) != 1 else ''} "
                    f"({functions} function{'s' if functions != 1 else ''}) in {_definitions(analysis)}, "
                    "each built for one architecture.")
 

@@ -18,7 +18,7 @@ import click
 from splitter.changes import changeset as change_set, journal, patch as patches, paths, state
 from splitter.commands import deployers
 from splitter.discover import refuse_link_out_of_repository
-from splitter.errors import SplitterError, printable_lines
+from splitter.errors import SplitterError, printable, printable_lines
 from splitter.graph.migration import load_migration, solution_root
 from splitter.plan.planner import plan
 from splitter.plan.result import Options, Plan
@@ -84,6 +84,9 @@ def _migrate(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str 
             click.echo(json.dumps({"schema": "lambda-split/migrate/v1", "root": str(root), "projects": [],
                                    "decisions": [], "changes": []}, indent=2))
         click.echo(message, err=True)
+        for problem in model.analysis.problems:     # LS104 errors: a split cannot fix them, say how to
+            click.echo(f"lambda-split: warning: {model.workspace.display(problem.path)}:{problem.line}: "
+                       f"{printable(problem.message)}", err=True)
         return 0
     result = plan(model, Options(x64_name=x64_name, arm64_name=arm64_name))
     if output_format == "json":

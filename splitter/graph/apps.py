@@ -129,8 +129,10 @@ def add_apps(workspace: Workspace, analysis: Analysis, projects: ProjectCache) -
         try:
             documents, findings = load_app(path)
         except SplitterError as error:
-            if path.name in SERVERLESS_FILES and not workspace.explicit:
+            if path.name in SERVERLESS_FILES and not workspace.explicit and \
+                    (workspace.templates or len(workspace.apps) > 1):
                 # one serverless.yml of a tree that cannot be read must not stop the check of everything else
+                # (alone in the folder given, it is the error)
                 analysis.warnings.append(Finding(
                     "serverless-app", f"{error.message}; its functions are not checked", error.path or path,
                     error.line or 1))

@@ -147,3 +147,92 @@ def test_a_single_quoted_sdk_attribute_is_kept_byte_for_byte(tmp_path):
     assert code == 0, err
     assert (root / "src/Api.Arm64/Api.Arm64.csproj").read_text().startswith(
         "<Project Sdk='Microsoft.NET.Sdk.Worker'>")
+
+
+# -- B6, B7, B7b: architectures from a Ref ---------------------------------------------------------------------------
+
+GLOBALS_REF = """AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  LambdaArchitecture:
+    Type: String
+    AllowedValues: [arm64, x86_64]
+  Other:
+    Type: String
+Globals:
+  Function:
+    Architectures: [!Ref LambdaArchitecture]
+    Runtime: dotnet8
+Resources:
+  A:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: ./Fn/
+      Handler: Fn::Fn.X::H
+  B:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: ./Fn/
+      Handler: Fn::Fn.Y::H
+"""
+
+
+def ref_tree(root: Path, template: str = GLOBALS_REF, project: str = READY_TO_RUN) -> Path:
+    return committed(root, {"Fn/Fn.csproj": project, "Fn/Function.cs": TWO_CLASSES, "template.yaml": template})
+
+
+def test_one_unknown_architecture_shared_by_a_whole_unit_is_a_warning_not_an_abort(tmp_path):
+    root = ref_tree(tmp_path)
+    code, out, err = run_cli("check", root)
+    assert code == 0 and "error" not in err, (out, err)
+    assert "warning[LS104]" in out and "create Fn/aws-lambda-tools-defaults.json with" in out
+    assert "No hazard: 1 build unit (2 functions)" in out
+    code, out, err = run_cli("migrate", "--dry-run", root)
+    assert code == 0 and "Nothing to do" in err and "error" not in err, err
+
+
+def test_an_unknown_architecture_that_could_mix_a_unit_still_stops(tmp_path):
+    literal = GLOBALS_REF.replace("      Handler: Fn::Fn.Y::H\n", "      Handler: Fn::Fn.Y::H\n      Architectures: [arm64]\n")
+    other_ref = GLOBALS_REF.replace("      Handler: Fn::Fn.Y::H\n",
+                                    "      Handler: Fn::Fn.Y::H\n      Architectures: [!Ref Other]\n")
+    for case, template in (("literal", literal), ("other-ref", other_ref)):
+        root = ref_tree(tmp_path / case, template)
+        code, out, err = run_cli("check", root)
+        assert code == 2 and "cannot be known before deployment" in err, (case, out, err)
+        code, out, err = run_cli("migrate", "--dry-run", root)
+        assert code == 2, (case, err)
+
+
+def test_no_ref_architecture_warning_where_sam_decides(tmp_path):
+    root = ref_tree(tmp_path)
+    for extra in ((), ("--parameter", "LambdaArchitecture=arm64")):
+        code, out, err = run_cli("check", root, "--deployer", "sam", *extra)
+        assert code == 0 and "LS104" not in out, (extra, out)
+    write_tree(root, {"samconfig.toml": 'version = 0.1\n[default.build.parameters]\ntemplate_file = "template.yaml"\n'})
+    code, out, err = run_cli("check", root, "--parameter", "LambdaArchitecture=arm64")
+    assert code == 0 and "LS104" not in out, out
+
+
+def test_a_ref_architecture_built_for_the_other_cpu_on_ready_to_run_is_an_error(tmp_path):
+    root = ref_tree(tmp_path)
+    code, out, err = run_cli("check", root, "--parameter", "LambdaArchitecture=arm64")
+    assert code == 1 and "error[LS104]" in out and "No hazard" not in out, out
+    assert "A, B would fail with BadImageFormatException" in out
+    assert 'create Fn/aws-lambda-tools-defaults.json with "function-architecture": "arm64"' in out
+    code, report = check_json(root, "--parameter", "LambdaArchitecture=arm64")
+    (warning,) = [w for w in report["warnings"] if w["code"] == "ref-architecture"]
+    assert code == 1 and warning["severity"] == "error"
+    code, out, err = run_cli("migrate", "--dry-run", root, "--parameter", "LambdaArchitecture=arm64")
+    assert code == 0 and "Nothing to do" in err and "function-architecture" in err, err
+    # the defaults file fixes it
+    write_tree(root, {"Fn/aws-lambda-tools-defaults.json": '{"function-architecture": "arm64"}\n'})
+    code, out, err = run_cli("check", root, "--parameter", "LambdaArchitecture=arm64")
+    assert code == 0 and "LS104" not in out, out
+
+
+def test_a_ref_architecture_without_ready_to_run_stays_a_warning_whose_hint_names_the_existing_file(tmp_path):
+    root = ref_tree(tmp_path, project=READY_TO_RUN.replace("<PublishReadyToRun>true</PublishReadyToRun>", ""))
+    write_tree(root, {"Fn/aws-lambda-tools-defaults.json": '{"configuration": "Release"}\n'})
+    code, out, err = run_cli("check", root, "--parameter", "LambdaArchitecture=arm64")
+    assert code == 0 and "warning[LS104]" in out
+    assert 'set "function-architecture": "arm64" in Fn/aws-lambda-tools-defaults.json' in out
