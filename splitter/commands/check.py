@@ -155,9 +155,12 @@ def print_text(analysis: Analysis, color: bool = False, quiet: bool = False) -> 
     else:
         counted = [*analysis.units, *analysis.unknown]
         functions = sum(len(u.functions) for u in counted)
+        shared = sum(1 for w in analysis.warnings if w.code == "shared-artifact")
+        built = (f"{shared} of them prebuilt and deployed as-is to both architectures (warning[LS103] above: "
+                 "run `lambda-split verify` on them)" if shared else "each built for one architecture")
         _safe_echo(f"No hazard: {len(counted)} build unit{'s' if len(counted) != 1 else ''} "
                    f"({functions} function{'s' if functions != 1 else ''}) in {_definitions(analysis)}, "
-                   "each built for one architecture.")
+                   f"{built}.")
 
 
 def _safe_echo(text: str, err: bool = False) -> None:

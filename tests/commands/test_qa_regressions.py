@@ -236,3 +236,94 @@ def test_a_ref_architecture_without_ready_to_run_stays_a_warning_whose_hint_name
     code, out, err = run_cli("check", root, "--parameter", "LambdaArchitecture=arm64")
     assert code == 0 and "warning[LS104]" in out
     assert 'set "function-architecture": "arm64" in Fn/aws-lambda-tools-defaults.json' in out
+
+
+# -- B1, B12: a prebuilt CDK asset is an artifact, never a build of the CDK app's project ----------------------------
+
+CDK_PROJECT = """<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net8.0</TargetFramework></PropertyGroup>
+  <ItemGroup><PackageReference Include="Amazon.CDK.Lib" Version="2.100.0" /></ItemGroup>
+</Project>
+"""
+CDK_STACK = """using Amazon.CDK;
+using Amazon.CDK.AWS.Lambda;
+using Constructs;
+
+namespace Infra
+{
+    public class AppStack : Stack
+    {
+        public AppStack(Construct scope, string id) : base(scope, id)
+        {
+            new Function(this, "X64Fn", new FunctionProps
+            {
+                Runtime = Runtime.DOTNET_8,
+                Architecture = Architecture.X86_64,
+                Code = Code.FromAsset("ASSET"),
+                Handler = "Fn::Fn.Function::Handle"
+            });
+            new Function(this, "ArmFn", new FunctionProps
+            {
+                Runtime = Runtime.DOTNET_8,
+                Architecture = Architecture.ARM_64,
+                Code = Code.FromAsset("ASSET"),
+                Handler = "Fn::Fn.Function::Handle"
+            });
+        }
+    }
+}
+"""
+PY_STACK = """import aws_cdk as cdk
+from aws_cdk import aws_lambda as lambda_
+
+class S(cdk.Stack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        lambda_.Function(self, "X64Fn", handler="Fn::Fn.Function::Handle", runtime=lambda_.Runtime.DOTNET_8,
+                         code=lambda_.Code.from_asset("ASSET"))
+        lambda_.Function(self, "ArmFn", handler="Fn::Fn.Function::Handle", runtime=lambda_.Runtime.DOTNET_8,
+                         code=lambda_.Code.from_asset("ASSET"), architecture=lambda_.Architecture.ARM_64)
+"""
+
+
+def assert_artifact_not_project(root: Path, kind: str) -> None:
+    code, report = check_json(root)
+    (unit,) = report["units"]
+    assert code == 0 and unit["project"] is None and unit["kind"] == kind and not unit["hazard"], report
+    assert [w["code"] for w in report["warnings"]] == ["shared-artifact"], report["warnings"]
+    code, out, err = run_cli("check", root)
+    assert "each built for one architecture" not in out and "deployed as-is to both architectures" in out, out
+    code, out, err = run_cli("migrate", "--dry-run", root)
+    assert code == 0 and out == "" and "Nothing to do" in err, (out, err)
+
+
+def test_a_prebuilt_zip_beside_the_cdk_app_is_an_artifact_not_a_build_of_the_app(tmp_path):
+    root = committed(tmp_path, {"Infra/cdk.json": '{ "app": "dotnet run --project Infra.csproj" }\n',
+                                "Infra/Infra.csproj": CDK_PROJECT, "Infra/src/fn.zip": b"PK\x05\x06" + bytes(18),
+                                "Infra/Stack.cs": CDK_STACK.replace("ASSET", "./src/fn.zip")})
+    assert_artifact_not_project(root / "Infra", "archive")
+
+
+def test_a_folder_of_prebuilt_files_in_the_cdk_app_is_an_artifact(tmp_path):
+    root = committed(tmp_path, {"Infra/cdk.json": '{ "app": "dotnet run --project Infra.csproj" }\n',
+                                "Infra/Infra.csproj": CDK_PROJECT, "Infra/out/Fn.dll": b"MZ",
+                                "Infra/Stack.cs": CDK_STACK.replace("ASSET", "./out")})
+    assert_artifact_not_project(root / "Infra", "folder")
+
+
+def test_the_cdk_apps_own_folder_as_an_asset_is_never_a_lambda_project(tmp_path):
+    root = committed(tmp_path, {"Infra/cdk.json": '{ "app": "dotnet run --project Infra.csproj" }\n',
+                                "Infra/Infra.csproj": CDK_PROJECT, "Infra/Stack.cs": CDK_STACK.replace("ASSET", ".")})
+    assert_artifact_not_project(root / "Infra", "folder")
+
+
+def test_a_python_app_zip_beside_a_project_is_an_artifact_but_its_bin_output_is_its_build(tmp_path):
+    files = {"cdk.json": '{"app": "python3 app.py"}\n', "src/Fn/Fn.csproj": READY_TO_RUN,
+             "src/Fn/Function.cs": TWO_CLASSES, "src/Fn/prebuilt/fn.zip": b"PK\x05\x06" + bytes(18)}
+    root = committed(tmp_path / "zip", {**files, "app.py": PY_STACK.replace("ASSET", "src/Fn/prebuilt/fn.zip")})
+    assert_artifact_not_project(root, "archive")
+    root = committed(tmp_path / "bin", {**files, "app.py": PY_STACK.replace(
+        "ASSET", "src/Fn/bin/Release/net8.0/publish")})
+    code, report = check_json(root)
+    (unit,) = report["units"]
+    assert code == 1 and unit["project"] == "src/Fn/Fn.csproj" and unit["hazard"]
