@@ -327,3 +327,19 @@ def test_a_python_app_zip_beside_a_project_is_an_artifact_but_its_bin_output_is_
     code, report = check_json(root)
     (unit,) = report["units"]
     assert code == 1 and unit["project"] == "src/Fn/Fn.csproj" and unit["hazard"]
+
+
+# -- B8: the Annotations generator referenced as a project: the refusal names the element's line --------------------
+
+def test_annotations_generator_as_a_project_reference_is_refused_at_its_line(tmp_path):
+    from annotated_shop import CSPROJ, shop
+
+    text = CSPROJ.format(extra="").replace("</Project>", '  <ItemGroup>\n    <ProjectReference Include="..\\Gen\\'
+                                           'Amazon.Lambda.Annotations.SourceGenerator.csproj" OutputItemType="Analyzer"'
+                                           ' ReferenceOutputAssembly="false" />\n  </ItemGroup>\n</Project>')
+    line = text.splitlines().index(next(l for l in text.splitlines() if "OutputItemType" in l)) + 1
+    root = shop(tmp_path, {"src/Shop/Shop.csproj": text,
+                           "src/Gen/Amazon.Lambda.Annotations.SourceGenerator.csproj": READY_TO_RUN})
+    code, out, err = run_cli("migrate", "--dry-run", root)
+    assert code == 2 and f"Shop.csproj:{line}: the project runs the Annotations generator from a project reference" \
+        in err, err
