@@ -40,6 +40,7 @@ from splitter.model.architecture import linux_rid
 from splitter.commands import diagnostics, listings
 from splitter.commands import deployers
 from splitter.commands import units as app_units
+from splitter.graph import executables
 from splitter.graph.units import Analysis, BuildUnit
 from splitter.graph.analyze import analyze
 from splitter.discover import discover
@@ -136,13 +137,29 @@ def print_text(analysis: Analysis, color: bool = False, quiet: bool = False) -> 
                    "to load them")
         _safe_echo(f"  {why}")
         _safe_echo(deployers.hazard_line(unit, analysis))
+        main = executables.hand_written_main(unit)
+        if main is not None:
+            _safe_echo(f"  must be split by hand: {main.logical_id} runs the executable assembly {main.handler}, "
+                       "whose hand-written Main serves functions of both architectures, so `lambda-split migrate` "
+                       "cannot split it; make one executable project per architecture, each with its own Main")
     for line in listings.text_lines(analysis):
         _safe_echo(line)
     for note in deployers.notes(analysis):
         _safe_echo(note)
     if analysis.errors:
         return
-    if analysis.hazards:
+    by_hand = executables.by_hand(analysis.hazards)
+    if by_hand:
+        failing = sum(len(u.failing) for u in analysis.hazards)
+        rest = len(analysis.hazards) - len(by_hand)
+        then = (f"; then run `lambda-split migrate --dry-run {_shell_path(ws)}{_parameter_options(analysis)}"
+                f"{deployers.option(analysis)}` to preview the fix of the other {rest}" if rest else "")
+        _safe_echo(f"{len(analysis.hazards)} build unit{'s' if len(analysis.hazards) != 1 else ''} serve"
+                   f"{'' if len(analysis.hazards) != 1 else 's'} both architectures; {failing} function"
+                   f"{'s' if failing != 1 else ''} would fail. Split the {len(by_hand)} executable"
+                   f"{'s' if len(by_hand) != 1 else ''} with a hand-written Main by hand (see above): "
+                   f"`lambda-split migrate` refuses {'them' if len(by_hand) != 1 else 'it'}{then}.")
+    elif analysis.hazards:
         failing = sum(len(u.failing) for u in analysis.hazards)
         _safe_echo(f"{len(analysis.hazards)} build unit{'s' if len(analysis.hazards) != 1 else ''} serve"
                    f"{'' if len(analysis.hazards) != 1 else 's'} both architectures; {failing} function"

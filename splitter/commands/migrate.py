@@ -19,6 +19,7 @@ from splitter.changes import changeset as change_set, journal, patch as patches,
 from splitter.commands import deployers
 from splitter.discover import refuse_link_out_of_repository
 from splitter.errors import SplitterError, printable, printable_lines
+from splitter.graph import executables
 from splitter.graph.migration import load_migration, solution_root
 from splitter.plan.planner import plan
 from splitter.plan.result import Options, Plan
@@ -73,6 +74,11 @@ def _migrate(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str 
     if model.analysis.errors:
         for error in model.analysis.errors:
             click.echo(f"lambda-split: error: {error}", err=True)
+        return 2
+    refused = executables.by_hand([u for target in model.targets for u in target.units])
+    if refused:                     # every such unit at once: a user fixing one must not meet the next on rerun
+        for unit, function in refused:
+            click.echo(f"lambda-split: error: {executables.hand_written_main_error(unit, function)}", err=True)
         return 2
     root = model.workspace.root
     if not model.targets:

@@ -343,3 +343,35 @@ def test_annotations_generator_as_a_project_reference_is_refused_at_its_line(tmp
     code, out, err = run_cli("migrate", "--dry-run", root)
     assert code == 2 and f"Shop.csproj:{line}: the project runs the Annotations generator from a project reference" \
         in err, err
+
+
+# -- B11: an executable with a hand-written Main serving both architectures is split by hand --------------------------
+
+EXE = READY_TO_RUN.replace("<TargetFramework>", "<OutputType>Exe</OutputType><TargetFramework>")
+MAIN = "namespace Fn\n{\n    public static class Program\n    {\n        public static void Main() { }\n    }\n}\n"
+
+
+def executable_template(name: str) -> str:
+    return json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Transform": "AWS::Serverless-2016-10-31",
+                       "Resources": {
+                           f"{name}X64": {"Type": "AWS::Serverless::Function", "Properties": {
+                               "CodeUri": ".", "Handler": "Fn", "Runtime": "dotnet8"}},
+                           f"{name}Arm": {"Type": "AWS::Serverless::Function", "Properties": {
+                               "CodeUri": ".", "Handler": "Fn", "Runtime": "dotnet8",
+                               "Architectures": ["arm64"]}}}}, indent=2)
+
+
+def test_check_says_a_hand_written_main_must_be_split_by_hand_and_migrate_names_every_such_unit(tmp_path):
+    root = committed(tmp_path, {
+        "one/Fn.csproj": EXE, "one/Program.cs": MAIN, "one/serverless.template": executable_template("One"),
+        "two/Fn.csproj": EXE, "two/Program.cs": MAIN, "two/serverless.template": executable_template("Two")})
+    code, out, err = run_cli("check", root)
+    assert code == 1 and "migrate --dry-run" not in out and "Split the 2 executables" in out, out
+    assert out.count("must be split by hand") == 2 and "hand-written Main serves functions of both" in out
+    code, out, err = run_cli("migrate", "--dry-run", root)
+    assert code == 2 and out == "", out
+    lines = [line for line in err.splitlines() if line.startswith("lambda-split: error:")]
+    assert len(lines) == 2 and all("whose hand-written Main serves functions of both architectures" in line
+                                   for line in lines), err
+    assert "OneArm" in err or "OneX64" in err
+    assert "TwoArm" in err or "TwoX64" in err
