@@ -84,8 +84,11 @@ def _migrate(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str 
     if not model.targets:
         units = len(model.analysis.units)
         reason = deployers.nothing_to_do_reason(model.analysis)
+        shared = sum(1 for w in model.analysis.warnings if w.code == "shared-artifact")
         message = (f"Nothing to do: {reason}." if reason else
-                   f"Nothing to do: every build unit ({units}) already serves one architecture.")
+                   f"Nothing to do: no project builds functions of both architectures; {shared} prebuilt "
+                   "artifact(s) deployed as-is to both are not built here (run `lambda-split verify` on them)."
+                   if shared else f"Nothing to do: every build unit ({units}) already serves one architecture.")
         if output_format == "json":
             click.echo(json.dumps({"schema": "lambda-split/migrate/v1", "root": str(root), "projects": [],
                                    "decisions": [], "changes": []}, indent=2))
@@ -193,12 +196,25 @@ def _refuse_dirty(result: Plan) -> None:
                             root, hint="commit or stash them, or pass --allow-dirty")
 
 
+def _function_names(result: Plan):
+    """How the summary names a function: its logical ID, or `template:LogicalId` (the template relative to the root)
+    where one logical ID is used in several templates, so that a list never repeats a bare name."""
+    templates: dict[str, set] = {}
+    for _, projects in result.split:
+        for fp in projects.values():
+            for f in fp.functions:
+                templates.setdefault(f.logical_id, set()).add(f.template_path)
+    return lambda f: (f"{result.rel(f.template_path)}:{f.logical_id}" if len(templates[f.logical_id]) > 1
+                      else f.logical_id)
+
+
 def _summary(result: Plan, applied: bool) -> None:
     echo = lambda line="": click.echo(printable_lines(line), err=True)  # noqa: E731  (user text: escaped)
+    named = _function_names(result)
     for target, projects in result.split:
         echo(f"Split {result.rel(target.project.path)}: it built functions of both architectures.")
         for fp in projects.values():
-            echo(f"  {fp.architecture:<7} {fp.name}: {', '.join(f.logical_id for f in fp.functions)}")
+            echo(f"  {fp.architecture:<7} {fp.name}: {', '.join(named(f) for f in fp.functions)}")
     for decision in result.decisions:
         if decision.kind in ("move", "shared", "split", "duplicate", "copy", "note"):
             echo(f"  {decision.subject} {decision.detail}")

@@ -295,6 +295,7 @@ def assert_artifact_not_project(root: Path, kind: str) -> None:
     assert "each built for one architecture" not in out and "deployed as-is to both architectures" in out, out
     code, out, err = run_cli("migrate", "--dry-run", root)
     assert code == 0 and out == "" and "Nothing to do" in err, (out, err)
+    assert "already serves one architecture" not in err and "lambda-split verify" in err, err
 
 
 def test_a_prebuilt_zip_beside_the_cdk_app_is_an_artifact_not_a_build_of_the_app(tmp_path):
@@ -375,3 +376,33 @@ def test_check_says_a_hand_written_main_must_be_split_by_hand_and_migrate_names_
                                    for line in lines), err
     assert "OneArm" in err or "OneX64" in err
     assert "TwoArm" in err or "TwoX64" in err
+
+
+# -- B12: names repeated across templates keep their template --------------------------------------------------------
+
+def sam_template(code_uri: str) -> str:
+    return json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Transform": "AWS::Serverless-2016-10-31",
+                       "Resources": {
+                           "A": {"Type": "AWS::Serverless::Function", "Properties": {
+                               "CodeUri": code_uri, "Handler": "Fn::Fn.X::H", "Runtime": "dotnet8"}},
+                           "B": {"Type": "AWS::Serverless::Function", "Properties": {
+                               "CodeUri": code_uri, "Handler": "Fn::Fn.Y::H", "Runtime": "dotnet8",
+                               "Architectures": ["arm64"]}}}}, indent=2)
+
+
+def test_the_migrate_summary_names_functions_with_their_template_when_ids_repeat(tmp_path):
+    root = committed(tmp_path, {**FN, "Fn/serverless.template": sam_template(""),
+                                "Fn/aws-lambda-tools-defaults.json": '{"template": "serverless.template"}\n',
+                                "deploy/prod/serverless.template": sam_template("../../Fn")})
+    code, out, err = run_cli("migrate", "--dry-run", root)
+    assert code == 0, err
+    assert "x86_64  Fn.X64: Fn/serverless.template:A, deploy/prod/serverless.template:A" in err or \
+        "x86_64  Fn.X64: deploy/prod/serverless.template:A, Fn/serverless.template:A" in err, err
+    assert "Fn.Arm64: " in err and ": B, B" not in err and ": A, A" not in err
+
+
+def test_the_migrate_summary_keeps_bare_ids_when_they_are_unique(tmp_path):
+    root = committed(tmp_path, {**FN, "Fn/serverless.template": sam_template(""),
+                                "Fn/aws-lambda-tools-defaults.json": '{"template": "serverless.template"}\n'})
+    code, out, err = run_cli("migrate", "--dry-run", root)
+    assert code == 0 and "x86_64  Fn.X64: A\n" in err and "arm64   Fn.Arm64: B\n" in err, err
