@@ -406,3 +406,15 @@ def test_the_migrate_summary_keeps_bare_ids_when_they_are_unique(tmp_path):
                                 "Fn/aws-lambda-tools-defaults.json": '{"template": "serverless.template"}\n'})
     code, out, err = run_cli("migrate", "--dry-run", root)
     assert code == 0 and "x86_64  Fn.X64: A\n" in err and "arm64   Fn.Arm64: B\n" in err, err
+
+
+def test_annotations_function_projects_use_the_original_projects_sdk(tmp_path):      # B4, the Annotations split
+    from annotated_shop import CSPROJ, shop
+
+    text = CSPROJ.format(extra="")
+    assert text.startswith('<Project Sdk="Microsoft.NET.Sdk">')
+    root = shop(tmp_path, {"src/Shop/Shop.csproj": text.replace('Sdk="Microsoft.NET.Sdk"', 'Sdk="Microsoft.NET.Sdk.Web"', 1)})
+    code, out, err = run_cli("migrate", root)
+    assert code == 0, err
+    for name in ("Shop.X64", "Shop.Arm64"):
+        assert (root / "src" / name / f"{name}.csproj").read_text().startswith('<Project Sdk="Microsoft.NET.Sdk.Web">')
