@@ -10,7 +10,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from splitter import progress
-from splitter.graph.units import Analysis, BuildUnit, ProjectCache, resolve_code_uri
+from splitter.graph.units import Analysis, BuildUnit, ProjectCache, resolve_code_uri, unknown_architecture_error
 from splitter.graph.analyze import analyze
 from splitter.discover import DEFAULTS_FILE, SKIP_DIRS, SOLUTION_SUFFIXES, Workspace, discover
 from splitter.errors import SplitterError
@@ -103,6 +103,9 @@ def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto"
             to_split[unit.project.path.resolve()].append(unit)
     if not to_split:
         return model
+    refuse_unknown(analysis.unknown, to_split, analysis)
+    if analysis.errors:
+        return model
     if narrowed:
         _add_other_templates(workspace, parameters, projects, analysis, to_split, deployer)
         if analysis.errors:
@@ -151,11 +154,19 @@ def _add_other_templates(workspace: Workspace, parameters: dict[str, str], proje
             analysis.units.append(unit)
             if unit.template not in analysis.templates:
                 analysis.templates.append(unit.template)
+    refuse_unknown(other.unknown, to_split, analysis)
     loaded = {t.path: t for t in other.templates}
     for error in other.errors:
         template = loaded.get(error.path)
         if template is None or any(_builds(template, function, to_split) for function in template.functions):
             analysis.errors.append(error)
+
+
+def refuse_unknown(unknown: list[BuildUnit], to_split: dict[Path, list[BuildUnit]], analysis: Analysis) -> None:
+    """Functions of an unknown architecture deploying a project being split cannot be retargeted: an error."""
+    for unit in unknown:
+        if unit.project is not None and unit.project.path.resolve() in to_split:
+            analysis.errors.append(unknown_architecture_error(unit))
 
 
 def _builds(template, function, to_split: dict[Path, list[BuildUnit]]) -> bool:

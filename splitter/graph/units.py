@@ -224,6 +224,12 @@ def architecture_node(template: Template, function: Function):
     return node
 
 
+def unknown_architecture_error(unit: BuildUnit) -> SplitterError:
+    """A unit of one unknown architecture (Analysis.unknown) that deploys a project migrate splits: its functions
+    must move to one function project or the other, so the architecture must be known after all."""
+    return _architecture_error(unit.template, unit.functions)
+
+
 def _architecture_error(template: Template, functions: list[Function]) -> SplitterError:
     """One error per Architectures value the tool cannot know, naming every function that uses it."""
     first = functions[0]

@@ -418,3 +418,20 @@ def test_annotations_function_projects_use_the_original_projects_sdk(tmp_path): 
     assert code == 0, err
     for name in ("Shop.X64", "Shop.Arm64"):
         assert (root / "src" / name / f"{name}.csproj").read_text().startswith('<Project Sdk="Microsoft.NET.Sdk.Web">')
+
+
+def test_migrate_still_stops_where_an_unknown_architecture_deploys_the_project_it_splits(tmp_path):   # B6
+    template = GLOBALS_REF.replace("Globals:\n  Function:\n    Architectures: [!Ref LambdaArchitecture]\n",
+                                   "Globals:\n  Function:\n") + """  C:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: Fn
+      Handler: Fn::Fn.X::H
+      Architectures: [!Ref LambdaArchitecture]
+"""
+    template = template.replace("      Handler: Fn::Fn.Y::H\n", "      Handler: Fn::Fn.Y::H\n      Architectures: [arm64]\n")
+    root = ref_tree(tmp_path, template)
+    code, out, err = run_cli("check", root)
+    assert code == 1 and "error:" not in err, (out, err)         # the A/B hazard; C alone serves one architecture
+    code, out, err = run_cli("migrate", "--dry-run", root)
+    assert code == 2 and out == "" and "C.Architectures" in err and "--parameter LambdaArchitecture=" in err, err
