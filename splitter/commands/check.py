@@ -12,7 +12,8 @@ JSON schema `lambda-split/check/v1` (stable; fields are only ever added):
               "build_architecture": arch|null}],
    "image_functions": [{"template", "logical_id", "line", "architecture"}],
    "s3_functions": [{"template", "logical_id", "line", "architecture", "location": "s3://bucket/key"}],
-   "warnings": [{"code", "rule_id": "LS1nn", "message", "path", "line"}],
+   "warnings": [{"code", "rule_id": "LS1nn", "message", "path", "line", "severity": "error" (only when it is one:
+                 a ref-architecture Amazon.Lambda.Tools builds for the other CPU of a ReadyToRun project; exit 1)}],
    "errors": [{"path", "line", "message", "hint"}]}
 Warning codes: "codeuri-spelling" (two CodeUri strings, one project), "runtime-identifier" (the csproj pins the
 other CPU), "shared-artifact" (a prebuilt folder or zip deployed to both), "ref-architecture" (a Ref the AWS
@@ -27,7 +28,8 @@ empty); a template no defaults file or samconfig names is assumed deployed by Am
 Image functions' "architecture" is null when unknown.
 Hazard units carry "rule_id": "LS001" (null for the others). Codes: splitter/commands/diagnostics.py, `check --explain`.
 `--format github` prints GitHub workflow commands, `--format sarif` a SARIF 2.1.0 log (splitter/commands/diagnostics.py).
-Paths are relative to "root" (the folder checked). Exit codes: 0 no hazard, 1 hazard, 2 bad input.
+Paths are relative to "root" (the folder checked). Exit codes: 0 no hazard, 1 hazard (or an error-level warning),
+2 bad input.
 """
 
 from __future__ import annotations

@@ -127,11 +127,16 @@ def warn_unknown_architectures(analysis: Analysis) -> None:
         if ref and unit.kind == "project":
             tooling = defaults_architecture(unit.project.folder) or "x86_64"
             other = "arm64" if tooling == "x86_64" else "x86_64"
+            many = len(unit.functions) > 1
+            they = "they" if many else "it"
+            crash = f" and fail{'' if many else 's'} with BadImageFormatException (PublishReadyToRun)" \
+                if unit.ready_to_run else ""
+            shared = (f"they share it, so CodeUri {unit.code_uri!r} serves one architecture, but " if many else "")
             analysis.warnings.append(Finding(
                 "ref-architecture",
-                f"{names} take their architecture from Ref {ref}, which has no Default and no --parameter: they "
-                f"share it, so CodeUri {unit.code_uri!r} serves one architecture, but Amazon.Lambda.Tools cannot "
-                f"evaluate the Ref and builds it for {tooling}, so deployed with {ref}={other} they get a {tooling} "
-                f"build{' and fail with BadImageFormatException (PublishReadyToRun)' if unit.ready_to_run else ''}; "
-                f"{_defaults_fix(analysis, unit, other)} if you deploy them on {other} ({hint} to check it)",
+                f"{names} take{'' if many else 's'} {'their' if many else 'its'} architecture from Ref {ref}, which "
+                f"has no Default and no --parameter; {shared}Amazon.Lambda.Tools cannot evaluate the Ref and builds "
+                f"CodeUri {unit.code_uri!r} for {tooling}, so deployed with {ref}={other} {they} get"
+                f"{'' if many else 's'} an {tooling} build{crash}; "
+                f"{_defaults_fix(analysis, unit, other)} if you deploy on {other} ({hint} to check it)",
                 unit.template.path, line))
