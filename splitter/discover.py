@@ -14,6 +14,7 @@ from pathlib import Path, PureWindowsPath
 
 from splitter import progress
 from splitter.errors import SplitterError
+from splitter.model.apps.serverless import is_cloudformation
 from splitter.model.textfile import TextFile, read_text
 
 DEFAULTS_FILE = "aws-lambda-tools-defaults.json"
@@ -157,7 +158,7 @@ def discover(path: str | Path) -> Workspace:
     resolved = given.resolve()
     if resolved.is_file() and (resolved.name == DEFAULTS_FILE or resolved.suffix.lower() in FOLDER_FILE_SUFFIXES):
         resolved = resolved.parent         # a solution, project or defaults file stands for its folder
-    if resolved.is_file() and resolved.name in APP_NAMES:
+    if resolved.is_file() and resolved.name in APP_NAMES and not _cloudformation_named_as_app(resolved):
         workspace = Workspace(root=resolved.parent, apps=[resolved], explicit=True)
         _collect_solution_files(workspace, resolved.parent)
         return workspace
@@ -175,7 +176,13 @@ def discover(path: str | Path) -> Workspace:
             for found in templates_in_folder(folder, workspace.stale_defaults):
                 if found not in templates:
                     templates.append(found)
-        workspace.apps.extend(folder / name for name in APP_NAMES if name in files)
+        for name in APP_NAMES:
+            if name not in files or (folder / name).resolve() in templates:
+                continue                # a template named serverless.yaml by the defaults file is a template only
+            if _cloudformation_named_as_app(folder / name):
+                templates.append((folder / name).resolve())
+            else:
+                workspace.apps.append(folder / name)
     if not templates and workspace.stale_defaults:
         defaults, named = workspace.stale_defaults[0]
         raise SplitterError(f"names the template {named!r}, which does not exist", defaults,
@@ -197,6 +204,16 @@ def _apps_above(folder: Path) -> list[Path]:
         if found or (current / ".git").exists():
             return found
     return []
+
+
+def _cloudformation_named_as_app(path: Path) -> bool:
+    """serverless.yml/.yaml holding a CloudFormation template (AWSTemplateFormatVersion/Resources, no `service`)."""
+    if path.name == "cdk.json":
+        return False
+    try:
+        return is_cloudformation(read_text(path).text)
+    except (SplitterError, OSError):
+        return False            # unreadable: the app loader says why
 
 
 def _collect_solution_files(workspace: Workspace, folder: Path) -> None:

@@ -12,7 +12,8 @@ JSON schema `lambda-split/check/v1` (stable; fields are only ever added):
               "build_architecture": arch|null}],
    "image_functions": [{"template", "logical_id", "line", "architecture"}],
    "s3_functions": [{"template", "logical_id", "line", "architecture", "location": "s3://bucket/key"}],
-   "warnings": [{"code", "rule_id": "LS1nn", "message", "path", "line"}],
+   "warnings": [{"code", "rule_id": "LS1nn", "message", "path", "line", "severity": "error" (only when it is one:
+                 a ref-architecture Amazon.Lambda.Tools builds for the other CPU of a ReadyToRun project; exit 1)}],
    "errors": [{"path", "line", "message", "hint"}]}
 Warning codes: "codeuri-spelling" (two CodeUri strings, one project), "runtime-identifier" (the csproj pins the
 other CPU), "shared-artifact" (a prebuilt folder or zip deployed to both), "ref-architecture" (a Ref the AWS
@@ -20,6 +21,7 @@ tooling cannot evaluate, so it builds for another CPU), "missing-output" (CodeUr
 bin/.../publish or a .zip, absent until built), and for CDK apps and serverless.yml "cannot-decide" (a function
 whose values lambda-split cannot follow: named with file and line, and left alone), "bundling-runtime" (a bundling
 command fixes the other CPU's runtime), "cdk-app" (a cdk.json whose program lambda-split cannot read),
+"serverless-app" (a serverless.yml below the folder checked that is not a readable service),
 "missing-codeuri" (a CodeUri naming a missing folder where its unit cannot be the hazard; else it is an error).
 A unit is a hazard only where its deployer builds it once for every architecture (never SAM CLI: "failing" is then
 empty); a template no defaults file or samconfig names is assumed deployed by Amazon.Lambda.Tools.
@@ -27,7 +29,8 @@ empty); a template no defaults file or samconfig names is assumed deployed by Am
 Image functions' "architecture" is null when unknown.
 Hazard units carry "rule_id": "LS001" (null for the others). Codes: splitter/commands/diagnostics.py, `check --explain`.
 `--format github` prints GitHub workflow commands, `--format sarif` a SARIF 2.1.0 log (splitter/commands/diagnostics.py).
-Paths are relative to "root" (the folder checked). Exit codes: 0 no hazard, 1 hazard, 2 bad input.
+Paths are relative to "root" (the folder checked). Exit codes: 0 no hazard, 1 hazard (or an error-level warning),
+2 bad input.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from splitter.model.architecture import linux_rid
 from splitter.commands import diagnostics, listings
 from splitter.commands import deployers
 from splitter.commands import units as app_units
+from splitter.graph import executables
 from splitter.graph.handlers import warn_unresolved_handlers
 from splitter.graph.units import Analysis, BuildUnit
 from splitter.discover import discover
@@ -70,7 +74,7 @@ def run(path: str, parameters: dict[str, str], output_format: str, *, color: boo
         print_text(analysis, color=color, quiet=quiet)
     if analysis.errors:
         return 2
-    return 1 if analysis.hazards else 0
+    return 1 if analysis.hazards or analysis.problems else 0
 
 
 def to_json(analysis: Analysis) -> dict:
@@ -143,23 +147,47 @@ def print_text(analysis: Analysis, color: bool = False, quiet: bool = False) -> 
                    "to load them")
         _safe_echo(f"  {why}")
         _safe_echo(deployers.hazard_line(unit, analysis))
+        main = executables.hand_written_main(unit)
+        if main is not None:
+            _safe_echo(f"  must be split by hand: {main.logical_id} runs the executable assembly {main.handler}, "
+                       "whose hand-written Main serves functions of both architectures, so `lambda-split migrate` "
+                       "cannot split it; make one executable project per architecture, each with its own Main")
     for line in listings.text_lines(analysis):
         _safe_echo(line)
     for note in deployers.notes(analysis):
         _safe_echo(note)
     if analysis.errors:
         return
-    if analysis.hazards:
+    by_hand = executables.by_hand(analysis.hazards)
+    if by_hand:
+        failing = sum(len(u.failing) for u in analysis.hazards)
+        rest = len(analysis.hazards) - len(by_hand)
+        then = (f"; then run `lambda-split migrate --dry-run {_shell_path(ws)}{_parameter_options(analysis)}"
+                f"{deployers.option(analysis)}` to preview the fix of the other {rest}" if rest else "")
+        _safe_echo(f"{len(analysis.hazards)} build unit{'s' if len(analysis.hazards) != 1 else ''} serve"
+                   f"{'' if len(analysis.hazards) != 1 else 's'} both architectures; {failing} function"
+                   f"{'s' if failing != 1 else ''} would fail. Split the {len(by_hand)} executable"
+                   f"{'s' if len(by_hand) != 1 else ''} with a hand-written Main by hand (see above): "
+                   f"`lambda-split migrate` refuses {'them' if len(by_hand) != 1 else 'it'}{then}.")
+    elif analysis.hazards:
         failing = sum(len(u.failing) for u in analysis.hazards)
         _safe_echo(f"{len(analysis.hazards)} build unit{'s' if len(analysis.hazards) != 1 else ''} serve"
                    f"{'' if len(analysis.hazards) != 1 else 's'} both architectures; {failing} function"
                    f"{'s' if failing != 1 else ''} would fail. Run `lambda-split migrate --dry-run "
                    f"{_shell_path(ws)}{_parameter_options(analysis)}{deployers.option(analysis)}` to preview the fix.")
+    elif analysis.problems:
+        _safe_echo(f"{len(analysis.problems)} Ref architecture{'s' if len(analysis.problems) != 1 else ''} "
+                   "built for the other CPU (error[LS104] above); a split cannot fix "
+                   f"{'them' if len(analysis.problems) != 1 else 'it'}: follow the fix in the message.")
     else:
-        functions = sum(len(u.functions) for u in analysis.units)
-        _safe_echo(f"No hazard: {len(analysis.units)} build unit{'s' if len(analysis.units) != 1 else ''} "
+        counted = [*analysis.units, *analysis.unknown]
+        functions = sum(len(u.functions) for u in counted)
+        shared = sum(1 for w in analysis.warnings if w.code == "shared-artifact")
+        built = (f"{shared} of them prebuilt and deployed as-is to both architectures (warning[LS103] above: "
+                 "run `lambda-split verify` on them)" if shared else "each built for one architecture")
+        _safe_echo(f"No hazard: {len(counted)} build unit{'s' if len(counted) != 1 else ''} "
                    f"({functions} function{'s' if functions != 1 else ''}) in {_definitions(analysis)}, "
-                   "each built for one architecture.")
+                   f"{built}.")
 
 
 def _safe_echo(text: str, err: bool = False) -> None:

@@ -49,8 +49,11 @@ RULES = (
          "Run `lambda-split verify` on it, or build one package per architecture."),
     Rule("LS104", "ref-architecture", "warning",
          "Architectures is a Ref that Amazon.Lambda.Tools cannot evaluate, so it builds for another CPU than "
-         "the function gets.",
-         "Set \"function-architecture\" in aws-lambda-tools-defaults.json, or write the architecture literally."),
+         "the function gets. An error (exit 1) where Amazon.Lambda.Tools deploys a PublishReadyToRun project: "
+         "the functions built for the other CPU fail with BadImageFormatException, and a split cannot fix it "
+         "(`migrate` says so and exits 0). Never reported where SAM CLI deploys (it evaluates the Ref).",
+         "Set \"function-architecture\" in the CodeUri's aws-lambda-tools-defaults.json (create it if needed), "
+         "write the architecture literally, or deploy with SAM CLI."),
     Rule("LS105", "missing-output", "warning",
          "CodeUri names prebuilt output (bin/.../publish or a .zip) that does not exist yet, so it is not checked.",
          "Build first and run `lambda-split verify`, or point CodeUri at the project."),
@@ -71,6 +74,10 @@ RULES = (
          "A function's Handler names an assembly, type or method that its CodeUri project's package does not build.",
          "Fix the Handler (Assembly::Namespace.Type::Method) or the project it is deployed from; migrate refuses to "
          "split a project whose handlers do not resolve."),
+    Rule("LS111", "serverless-app", "warning",
+         "A serverless.yml found in the folder checked that lambda-split cannot read as a Serverless Framework "
+         "service (no `service` or `functions`, or not valid YAML); its functions are not checked.",
+         "Fix the file, or run `lambda-split check` on the serverless.yml that deploys your functions."),
     Rule("LS201", "binary-mismatch", "error",
          "`verify`: a file in a built package is built for another CPU (or OS) than a function using it.",
          "Follow the likely cause in the message: publish for the function's architecture, or split with migrate."),
@@ -178,7 +185,8 @@ def from_analysis(analysis) -> list[Diagnostic]:
         rule = lookup(warning.code)
         if rule is None:
             continue
-        found.append(make(rule.code, warning.message, warning.path, warning.line, None, ws.display, top))
+        found.append(make(rule.code, warning.message, warning.path, warning.line, None, ws.display, top,
+                          getattr(warning, "severity", None)))
     return found
 
 

@@ -20,6 +20,7 @@ from splitter.changes import changeset as change_set, journal, patch as patches,
 from splitter.commands import deployers
 from splitter.discover import refuse_link_out_of_repository, repository_top
 from splitter.errors import SplitterError, printable, printable_lines
+from splitter.graph import executables
 from splitter.graph.handlers import refuse_unresolved_targets
 from splitter.graph.migration import load_migration
 from splitter.graph.repository import repository_root
@@ -82,12 +83,20 @@ def _migrate(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str 
         for error in model.analysis.errors:
             click.echo(f"lambda-split: error: {error}", err=True)
         return 2
+    refused = executables.by_hand([u for target in model.targets for u in target.units])
+    if refused:                     # every such unit at once: a user fixing one must not meet the next on rerun
+        for unit, function in refused:
+            click.echo(f"lambda-split: error: {executables.hand_written_main_error(unit, function)}", err=True)
+        return 2
     root = model.workspace.root
     if not model.targets:
         units = len(model.analysis.units)
         reason = deployers.nothing_to_do_reason(model.analysis)
+        shared = sum(1 for w in model.analysis.warnings if w.code == "shared-artifact")
         message = (f"Nothing to do: {reason}." if reason else
-                   f"Nothing to do: every build unit ({units}) already serves one architecture.")
+                   f"Nothing to do: no project builds functions of both architectures; {shared} prebuilt "
+                   "artifact(s) deployed as-is to both are not built here (run `lambda-split verify` on them)."
+                   if shared else f"Nothing to do: every build unit ({units}) already serves one architecture.")
         if model.repository is not None and model.repository.answered_from_model:
             shown = _shown(root, model.repository.path.relative_to(root).as_posix())
             message = (f"Nothing to do: {'this folder' if shown == '.' else shown} has no "
@@ -97,6 +106,9 @@ def _migrate(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str 
             click.echo(json.dumps({"schema": "lambda-split/migrate/v1", "root": str(root), "projects": [],
                                    "decisions": [], "changes": []}, indent=2))
         click.echo(message, err=True)
+        for problem in model.analysis.problems:     # LS104 errors: a split cannot fix them, say how to
+            click.echo(f"lambda-split: warning: {model.workspace.display(problem.path)}:{problem.line}: "
+                       f"{printable(problem.message)}", err=True)
         return 0
     refuse_unresolved_targets(model)
     result = plan(model, Options(x64_name=x64_name, arm64_name=arm64_name))
@@ -262,13 +274,26 @@ def _refuse_dirty(result: Plan) -> None:
                             root, hint="commit or stash them, or pass --allow-dirty")
 
 
+def _function_names(result: Plan):
+    """How the summary names a function: its logical ID, or `template:LogicalId` (the template relative to the root)
+    where one logical ID is used in several templates, so that a list never repeats a bare name."""
+    templates: dict[str, set] = {}
+    for _, projects in result.split:
+        for fp in projects.values():
+            for f in fp.functions:
+                templates.setdefault(f.logical_id, set()).add(f.template_path)
+    return lambda f: (f"{result.rel(f.template_path)}:{f.logical_id}" if len(templates[f.logical_id]) > 1
+                      else f.logical_id)
+
+
 def _summary(result: Plan, applied: bool) -> None:
     echo = lambda line="": click.echo(printable_lines(line), err=True)  # noqa: E731  (user text: escaped)
+    named = _function_names(result)
     for target, projects in result.split:
         echo(f"Split {_shown(result.root, result.rel(target.project.path))}: it built functions of both "
              "architectures.")
         for fp in projects.values():
-            echo(f"  {fp.architecture:<7} {fp.name}: {', '.join(f.logical_id for f in fp.functions)}")
+            echo(f"  {fp.architecture:<7} {fp.name}: {', '.join(named(f) for f in fp.functions)}")
     for decision in result.decisions:
         if decision.kind in ("move", "shared", "split", "duplicate", "copy", "note"):
             echo(f"  {decision.subject} {decision.detail}")

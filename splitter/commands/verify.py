@@ -37,7 +37,7 @@ JSON (`--format json`), schema `lambda-split/verify/v1` (fields are only ever ad
    "mismatches": [{"package", "file", "kind", "built_for", "evidence", "architecture", "functions": [logical id],
                    "cause"}],
    "missing": [{"template", "code_uri", "functions": {"x86_64"|"arm64": [logical id]}, "looked_for": [path]}],
-   "unchecked": [{"template", "logical_id", "reason": "image"|"remote"}],
+   "unchecked": [{"template", "logical_id", "reason": "image"|"remote"|"unknown-architecture"}],
    "errors": [{"path", "line", "message", "hint"}]}
 `kind` is "ReadyToRun assembly", "IL assembly", "mixed-mode assembly", "ReadyToRun composite image", "native
 library", "native executable" or "deps.json"; `built_for` a RID-like platform ("linux-x64", "win-x64", "x86", "any platform"); `functions` is empty
@@ -151,7 +151,7 @@ def summary(report: Report) -> str:
     if report.errors:
         return f"{packages} checked ({files} files); unreadable input above."
     if not checked:
-        unchecked = f" ({len(report.unchecked)} image or S3 functions are not checked)" if report.unchecked else ""
+        unchecked = f" ({len(report.unchecked)} image, S3 or unknown-architecture functions are not checked)" if report.unchecked else ""
         return f"Nothing checked: no package found{unchecked}."
     return (f"OK: {packages}, {files} files checked; every assembly, native library and deps.json matches its "
             f"functions' architecture.")

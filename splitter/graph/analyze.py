@@ -32,7 +32,7 @@ def analyze(workspace: Workspace, parameters: dict[str, str] | None = None,
         units_of(template, analysis, projects)
     if workspace.apps:
         add_apps(workspace, analysis, projects)
-    assign_deployers(analysis, [*analysis.units, *analysis.missing], deployer)
+    assign_deployers(analysis, [*analysis.units, *analysis.missing, *analysis.unknown], deployer)
     _report_missing(analysis)
     if not analysis.templates and not analysis.apps and not analysis.errors:
         analysis.errors.append(SplitterError(

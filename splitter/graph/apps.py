@@ -16,6 +16,7 @@ from splitter.graph.units import Analysis, BuildUnit, Finding, ProjectCache, def
 from splitter.discover import SKIP_DIRS, Workspace
 from splitter.errors import SplitterError
 from splitter.model.apps.common import AppDocument, AppFunction, Bundling, Undecided, project_folder_of, resolve
+from splitter.model.msbuild import project_files_in
 from splitter.model.apps.serverless import FILE_NAMES as SERVERLESS_FILES, load_service
 from splitter.model.textfile import read_text
 
@@ -129,6 +130,14 @@ def add_apps(workspace: Workspace, analysis: Analysis, projects: ProjectCache) -
         try:
             documents, findings = load_app(path)
         except SplitterError as error:
+            if path.name in SERVERLESS_FILES and not workspace.explicit and \
+                    (workspace.templates or len(workspace.apps) > 1):
+                # one serverless.yml of a tree that cannot be read must not stop the check of everything else
+                # (alone in the folder given, it is the error)
+                analysis.warnings.append(Finding(
+                    "serverless-app", f"{error.message}; its functions are not checked", error.path or path,
+                    error.line or 1))
+                continue
             analysis.errors.append(error)
             continue
         analysis.warnings.extend(findings)
@@ -187,6 +196,8 @@ def _unit_for(function: AppFunction, document: AppDocument, units: dict, analysi
                 f"{len(found)} project files ({names}), so lambda-split cannot tell which one it is built from")),
                 function.template_path, function.line))
             return None
+        if found and document.source_kind == "cdk-csharp" and folder == _program_folder(document):
+            found = []              # the CDK app's own program (cdk.json runs it) is never a Lambda project
         try:
             project = projects.get(found[0]) if found else None
         except SplitterError as error:
@@ -198,6 +209,17 @@ def _unit_for(function: AppFunction, document: AppDocument, units: dict, analysi
                         source=document.source_kind, bundling=bundling)
     units[key] = unit
     return unit
+
+
+def _program_folder(document: AppDocument) -> Path | None:
+    """The folder of the C# project a CDK stack source belongs to: the app's program, which cdk.json runs."""
+    base = Path(os.path.normpath(document.base))
+    for folder in Path(os.path.normpath(document.path)).parents:
+        if project_files_in(folder):
+            return folder
+        if folder == base or folder in base.parents:
+            return None
+    return None
 
 
 def _warn_bundling_runtime(unit: AppBuildUnit, analysis: Analysis) -> None:

@@ -10,7 +10,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from splitter import progress
-from splitter.graph.units import Analysis, BuildUnit, ProjectCache
+from splitter.graph.units import Analysis, BuildUnit, ProjectCache, unknown_architecture_error
 from splitter.graph.consumers import Mention, mentions_of
 from splitter.graph.repository import Repository, load_repository
 from splitter.graph.symbols import SymbolIndex
@@ -93,6 +93,9 @@ def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto"
             to_split[unit.project.path.resolve()].append(unit)
     if not to_split:
         return model
+    refuse_unknown(analysis.unknown, to_split, analysis)
+    if analysis.errors:
+        return model
     all_files = _files_below(root)
     model.existing = {p.relative_to(root).as_posix() for p in all_files}
     cs_files = _resolved_sources(all_files)
@@ -135,6 +138,13 @@ def _handler_type_names(to_split: dict[Path, list[BuildUnit]]) -> frozenset[str]
                 if len(parts) == 3:
                     names.add(parts[1].replace("+", ".").rsplit(".", 1)[-1].strip())
     return frozenset(names)
+
+
+def refuse_unknown(unknown: list[BuildUnit], to_split: dict[Path, list[BuildUnit]], analysis: Analysis) -> None:
+    """Functions of an unknown architecture deploying a project being split cannot be retargeted: an error."""
+    for unit in unknown:
+        if unit.project is not None and unit.project.path.resolve() in to_split:
+            analysis.errors.append(unknown_architecture_error(unit))
 
 
 def _folder_props(folder: Path) -> dict[str, str]:

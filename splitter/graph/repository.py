@@ -102,6 +102,9 @@ def load_repository(path: str, parameters: dict[str, str], projects: ProjectCach
             elif unit.source != "sam":
                 analysis.apps.extend(d for d in {id(f.document): f.document for f in unit.functions}.values()
                                      if d not in analysis.apps)
+    # Functions of an unknown architecture elsewhere that deploy a project to split: migrate refuses them too.
+    analysis.unknown.extend(u for u in other.unknown if u.project is not None
+                            and u.project.path.resolve() in split and u not in analysis.unknown)
     loaded = {t.path: t for t in other.templates}
     for error in other.errors:
         template = loaded.get(error.path)

@@ -28,10 +28,12 @@ class Finding:
     message: str
     path: Path | None = None
     line: int | None = None
+    severity: str | None = None                # "error": a problem found (exit 1); None: the code's own severity
 
     def to_json(self, workspace: Workspace) -> dict:
         return {"code": self.code, "message": self.message,
-                "path": workspace.relative(self.path) if self.path else None, "line": self.line}
+                "path": workspace.relative(self.path) if self.path else None, "line": self.line,
+                **({"severity": self.severity} if self.severity else {})}
 
 
 @dataclass(eq=False)
@@ -99,6 +101,8 @@ class Analysis:
     apps: list = field(default_factory=list)    # CDK stack files and serverless.yml (splitter/apps.py)
     units: list[BuildUnit] = field(default_factory=list)
     missing: list[BuildUnit] = field(default_factory=list)   # CodeUris naming a missing folder (kind "missing")
+    unknown: list[BuildUnit] = field(default_factory=list)   # functions sharing one architecture lambda-split cannot
+                                                # know (one unresolved Ref): never mixed, so not judged (B6)
     image_functions: list[Function] = field(default_factory=list)
     remote_functions: list[Function] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
@@ -108,6 +112,11 @@ class Analysis:
     @property
     def hazards(self) -> list[BuildUnit]:
         return [u for u in self.units if u.is_hazard]
+
+    @property
+    def problems(self) -> list[Finding]:
+        """Findings that are a problem found, like a hazard (exit 1): a Ref architecture built for the other CPU."""
+        return [w for w in self.warnings if w.severity == "error"]
 
 
 class ProjectCache:
@@ -169,7 +178,43 @@ def units_of(template: Template, analysis: Analysis, projects: ProjectCache) -> 
             # deployers are known); elsewhere it is a `missing-codeuri` warning.
             (analysis.missing if unit.kind == "missing" else analysis.units).append(unit)
         unit.functions.append(function)
-    analysis.errors.extend(_architecture_error(template, functions) for functions in unknown.values())
+    for functions in unknown.values():
+        # Only a Ref (a parameter with no Default and no --parameter) is one value known at deployment; Fn::If,
+        # two values or a misspelling stay errors.
+        if not architecture_ref(template, functions[0]) or _could_be_mixed(functions, units, unknown):
+            analysis.errors.append(_architecture_error(template, functions))
+        else:
+            _add_unknown_units(template, functions, analysis, projects)
+
+
+def _could_be_mixed(functions: list[Function], units: dict[str, BuildUnit], unknown: dict) -> bool:
+    """Whether an architecture value lambda-split cannot know could make a unit mixed: a CodeUri it shares with a
+    function of a known architecture, or with a function taking another unknown value."""
+    code_uris = {f.code_uri for f in functions}
+    others = {f.code_uri for group in unknown.values() if group is not functions for f in group}
+    return bool(code_uris & (set(units) | others))
+
+
+def _add_unknown_units(template: Template, functions: list[Function], analysis: Analysis,
+                       projects: ProjectCache) -> None:
+    """Functions that all take one unknown architecture: whatever it is, each of their units serves one."""
+    units: dict[str, BuildUnit] = {}
+    for function in functions:
+        if function.code_uri not in units:
+            try:
+                units[function.code_uri] = _new_unit(template, function, projects)
+            except SplitterError as error:
+                analysis.errors.append(error)
+                continue
+            analysis.unknown.append(units[function.code_uri])
+        units[function.code_uri].functions.append(function)
+
+
+def unknown_architecture_hint(template: Template, function: Function) -> str:
+    """How to tell lambda-split the architecture it cannot know (the hint of `_architecture_error`)."""
+    ref = architecture_ref(template, function)
+    allowed = allowed_values(template, ref) if ref else None
+    return f"pass --parameter {ref}={'|'.join(allowed) if allowed else 'x86_64|arm64'}"
 
 
 def architecture_node(template: Template, function: Function):
@@ -177,6 +222,12 @@ def architecture_node(template: Template, function: Function):
     if node is None and function.architecture_origin == "globals" and template.globals_function is not None:
         node = template.globals_function.get("Architectures")
     return node
+
+
+def unknown_architecture_error(unit: BuildUnit) -> SplitterError:
+    """A unit of one unknown architecture (Analysis.unknown) that deploys a project migrate splits: its functions
+    must move to one function project or the other, so the architecture must be known after all."""
+    return _architecture_error(unit.template, unit.functions)
 
 
 def _architecture_error(template: Template, functions: list[Function]) -> SplitterError:

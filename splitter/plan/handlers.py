@@ -117,8 +117,8 @@ def _refuse_unsupported(target: SplitTarget) -> None:
                 handler = _evaluated_handler(function, unit.template)
             if handler and "::" not in handler:
                 raise SplitterError(
-                    f"{function.logical_id} runs the executable assembly {handler}, whose own Main picks "
-                    "the function for functions of both architectures; lambda-split cannot split a hand-written "
+                    f"{function.logical_id} runs the executable assembly {handler}, whose hand-written Main "
+                    "serves functions of both architectures; lambda-split cannot split a hand-written "
                     "Main without risking a package that does not start", function.template_path, function.line,
                     hint="split it by hand: one executable project per architecture, each with its own Main "
                          "(Amazon.Lambda.Annotations projects with GenerateMain are split automatically)")

@@ -81,6 +81,16 @@ def internals_visible_to(target: SplitTarget) -> list[str]:
     return names
 
 
+_SDK_ATTRIBUTE = re.compile(r"""<Project\b[^>]*?\s(Sdk\s*=\s*(?:"[^"]*"|'[^']*'))""", re.DOTALL)
+
+
+def sdk_attribute(text: str) -> str | None:
+    """The original project's `Sdk="..."` attribute as written (Microsoft.NET.Sdk.Web, .Worker, ...): a function
+    project holding its moved code needs the same SDK, whose implicit usings and items that code relies on."""
+    match = _SDK_ATTRIBUTE.search(text)
+    return match.group(1) if match else None
+
+
 def add_function_csproj(target: SplitTarget, fp: FunctionProject, result: Plan, own: dict[str, str], *,
                         comment: str, properties: list[tuple[str, str]], packages: list,
                         internals_visible: list[str], separator: str) -> None:
@@ -92,6 +102,7 @@ def add_function_csproj(target: SplitTarget, fp: FunctionProject, result: Plan, 
     tf_element = "TargetFrameworks" if "TargetFrameworks" in own else "TargetFramework"
     content = render(
         "function.csproj.j2", newline=source.newline, indent=detect_indent(source.text), comment=comment,
+        sdk_attribute=sdk_attribute(source.text),
         target_framework_element=tf_element, target_frameworks=own.get(tf_element, ""),
         properties=properties,
         project_references=[msbuild_relpath(project.path, fp.folder, separator)],

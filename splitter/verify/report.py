@@ -93,7 +93,9 @@ def path_report(paths: tuple[str, ...], configuration: str, parameters: dict[str
     analysis = analyze(workspace, parameters, deployer=deployer)
     report = Report(errors=list(analysis.errors), display=workspace.display)
     report.unchecked = [(f, "image") for f in analysis.image_functions] + \
-                       [(f, "remote") for f in analysis.remote_functions]
+                       [(f, "remote") for f in analysis.remote_functions] + \
+                       [(f, "unknown-architecture") for u in analysis.unknown for f in u.functions]   # a Ref with
+                       # no Default and no --parameter: the CPU its package must hold is not known
     for unit in analysis.units:
         needs = {arch: [f.logical_id for f in functions] for arch, functions in unit.by_architecture.items()}
         location, looked_for = find_package(unit, configuration)

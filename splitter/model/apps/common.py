@@ -240,13 +240,29 @@ def project_folder_of(base: Path, written: str) -> tuple[Path | None, list[Path]
     path = resolve(base, written)
     folder = path.parent if path.suffix.lower() in ARCHIVE_SUFFIXES or path.is_file() else path
     base = Path(os.path.normpath(base))
+    start = folder
     while True:
         found = project_files_in(folder) if folder.is_dir() else []
         if found:
+            if folder != start and not _in_build_output(folder, path):
+                return None, []     # a zip or folder of prebuilt files beside a project is no build of it
             return folder, found
         if folder == base or folder in base.parents or folder.parent == folder:
             return None, []
         folder = folder.parent
+
+
+BUILD_OUTPUT = {"bin", "obj", "publish", "artifacts"}
+
+
+def _in_build_output(project_folder: Path, asset: Path) -> bool:
+    """Whether an asset below a project folder lies in that project's build output (`bin/Release/net8.0/publish`,
+    a zip `dotnet lambda package` writes under bin/), as opposed to a prebuilt file kept beside the project."""
+    try:
+        parts = asset.relative_to(project_folder).parts
+    except ValueError:
+        return False
+    return any(part.lower() in BUILD_OUTPUT for part in parts[:-1] or parts)
 
 
 def moved_path(written: str, base: Path, old_folder: Path, new_folder: Path) -> str | None:

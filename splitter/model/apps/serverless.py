@@ -20,6 +20,14 @@ SOURCE_KIND = "serverless"
 FILE_NAMES = ("serverless.yml", "serverless.yaml")
 _VARIABLE = re.compile(r"\$\{([^{}]*)\}")
 MAX_DEPTH = 20
+_TOP_KEY = re.compile(r"^[\"']?(AWSTemplateFormatVersion|Resources|service)[\"']?\s*:", re.MULTILINE)
+
+
+def is_cloudformation(text: str) -> bool:
+    """A serverless.yml/.yaml that is a CloudFormation (SAM) template: AWSTemplateFormatVersion or Resources at the
+    top level and no `service` (a Serverless Framework service may carry `resources:`, lowercase, never these)."""
+    keys = {m.group(1) for m in _TOP_KEY.finditer(text)}
+    return "service" not in keys and bool(keys & {"AWSTemplateFormatVersion", "Resources"})
 
 
 def load_service(path: Path, source: TextFile | None = None) -> AppDocument:
@@ -27,7 +35,7 @@ def load_service(path: Path, source: TextFile | None = None) -> AppDocument:
     source = source or read_text(path)
     root = parse_yaml(source.text, path)
     if root.kind != "map" or "service" not in root.value and "functions" not in root.value:
-        raise SplitterError("not a Serverless Framework service (no `service` or `functions`)", path,
+        raise SplitterError("not a Serverless Framework service (no `service` or `functions`)", path, 1,
                             hint="point lambda-split at the serverless.yml that deploys your functions")
     service = _Service(path, source.text, root)
     document = AppDocument(path=path, source=source, base=path.parent, source_kind=SOURCE_KIND,

@@ -126,8 +126,8 @@ def _is_executable(target: SplitTarget) -> bool:
     generates_main = any(a.name == "LambdaGlobalProperties" and re.search(r"GenerateMain\s*=\s*true", a.argument)
                          for cs in target.source.files for a in cs.assembly_attributes)
     if not generates_main:
-        raise SplitterError("this Annotations project is an executable with a hand-written Main, which picks the "
-                            "function for functions of both architectures; lambda-split cannot split that Main "
+        raise SplitterError("this Annotations project is an executable whose hand-written Main serves "
+                            "functions of both architectures; lambda-split cannot split that Main "
                             "without risking a package that does not start", target.project.path,
                             hint="let Amazon.Lambda.Annotations write Main "
                                  "([assembly: LambdaGlobalProperties(GenerateMain = true)]), or split by hand")

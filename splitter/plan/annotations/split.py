@@ -55,7 +55,7 @@ def _refuse_unsupported(target: SplitTarget) -> None:
                 "annotations" in reference.path.name.lower():
             raise SplitterError(f"the project runs the Annotations generator from a project reference "
                                 f"({reference.include}); lambda-split moves only the Amazon.Lambda.Annotations "
-                                "package", project.path,
+                                "package", project.path, reference.element.sourceline,
                                 hint="reference the Amazon.Lambda.Annotations package, or split by hand")
     templates = {f.template_path for u in target.units for f in u.functions if f.managed_by_annotations}
     if len(templates) > 1:
