@@ -10,6 +10,8 @@ JSON schema `lambda-split/check/v1` (stable; fields are only ever added):
               says, or why it is assumed), "deployers": [{"deployer", "evidence"}] (every deployer naming the
               template, "annotations" included), "rule_id": "LS001"|null, and for app units "bundling": command|null,
               "build_architecture": arch|null}],
+   "function_deployments": [aws-lambda-tools-defaults.json path] (deploy-function projects: a function-handler, no
+     template; listed when the repository has no template or app, and never a hazard),
    "image_functions": [{"template", "logical_id", "line", "architecture"}],
    "s3_functions": [{"template", "logical_id", "line", "architecture", "location": "s3://bucket/key"}],
    "warnings": [{"code", "rule_id": "LS1nn", "message", "path", "line", "severity": "error" (only when it is one:
@@ -83,6 +85,7 @@ def to_json(analysis: Analysis) -> dict:
         "schema": SCHEMA,
         "root": str(ws.root),
         "templates": [ws.relative(t.path) for t in analysis.templates],
+        "function_deployments": [ws.relative(p) for p in analysis.function_deployments],
         "apps": [app_units.app_json(document, ws) for document in analysis.apps],
         "hazard": bool(analysis.hazards),
         "units": [_unit_json(unit, analysis) for unit in analysis.units],
@@ -179,6 +182,11 @@ def print_text(analysis: Analysis, color: bool = False, quiet: bool = False) -> 
         _safe_echo(f"{len(analysis.problems)} Ref architecture{'s' if len(analysis.problems) != 1 else ''} "
                    "built for the other CPU (error[LS104] above); a split cannot fix "
                    f"{'them' if len(analysis.problems) != 1 else 'it'}: follow the fix in the message.")
+    elif analysis.function_deployments and not analysis.templates and not analysis.apps:
+        count = len(analysis.function_deployments)
+        _safe_echo(f"Nothing to check: {count} project{'s' if count != 1 else ''} deployed with `dotnet lambda "
+                   f"deploy-function` ({', '.join(ws.display(p.parent) for p in analysis.function_deployments[:5])}"
+                   f"{', ...' if count > 5 else ''}), one function each, built for its own function-architecture.")
     else:
         counted = [*analysis.units, *analysis.unknown]
         functions = sum(len(u.functions) for u in counted)

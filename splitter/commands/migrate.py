@@ -102,6 +102,10 @@ def _migrate(path: str, *, dry_run: bool, x64_name: str | None, arm64_name: str 
             message = (f"Nothing to do: {'this folder' if shown == '.' else shown} has no "
                        f"template or app of its own; the {units} build unit{'s' if units != 1 else ''} that build "
                        "it or the projects split from it already serve one architecture each.")
+        if model.analysis.function_deployments and not units:
+            count = len(model.analysis.function_deployments)
+            message = (f"Nothing to do: {count} project{'s' if count != 1 else ''} deployed with `dotnet lambda "
+                       "deploy-function`, one function each, built for its own function-architecture.")
         if output_format == "json":
             click.echo(json.dumps({"schema": "lambda-split/migrate/v1", "root": str(root), "projects": [],
                                    "decisions": [], "changes": []}, indent=2))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from splitter import progress
-from splitter.discover import Workspace
+from splitter.discover import Workspace, read_defaults
 from splitter.errors import SplitterError
 from splitter.model.template import load_template
 from splitter.graph.warnings import warn_ref_architectures, warn_runtime_identifiers, warn_shared_folders, warn_spellings
@@ -35,6 +35,9 @@ def analyze(workspace: Workspace, parameters: dict[str, str] | None = None,
     assign_deployers(analysis, [*analysis.units, *analysis.missing, *analysis.unknown], deployer)
     _report_missing(analysis)
     if not analysis.templates and not analysis.apps and not analysis.errors:
+        analysis.function_deployments = _function_deployments(workspace)
+        if analysis.function_deployments:
+            return analysis
         analysis.errors.append(SplitterError(
             "no CloudFormation template found (serverless.template, template.yaml, template.yml, template.json, "
             "or the one aws-lambda-tools-defaults.json names), nor a CDK app (cdk.json) or serverless.yml",
@@ -75,3 +78,17 @@ def _could_be_cloudformation(path: Path, error: SplitterError) -> bool:
     except OSError:
         return True
     return "AWS::" in text or "AWSTemplateFormatVersion" in text
+
+
+def _function_deployments(workspace: Workspace) -> list[Path]:
+    """The defaults files of projects `dotnet lambda deploy-function` deploys: each names a function-handler (or
+    function-name) and no template, so the tools build one function for its own architecture."""
+    found = []
+    for path in workspace.defaults:
+        try:
+            data = read_defaults(path)
+        except SplitterError:
+            continue
+        if (data.get("function-handler") or data.get("function-name")) and not data.get("template"):
+            found.append(path)
+    return found

@@ -76,7 +76,9 @@ def load_repository(path: str, parameters: dict[str, str], projects: ProjectCach
         if others or other_apps else Analysis(given)
     repository.found_any = found_here or bool(other.templates or other.apps)
     if not repository.found_any:
-        analysis.errors.extend(analyze(given, parameters, projects, deployer).errors)     # "no CloudFormation template found"
+        alone = analyze(given, parameters, projects, deployer)
+        analysis.errors.extend(alone.errors)       # "no CloudFormation template found"
+        analysis.function_deployments = alone.function_deployments     # unless deploy-function projects answer
         return repository
     scope = selected_path if selected_path.is_dir() else selected_path.parent
     project_here = lambda unit: unit.project is not None and below(unit.project.path.resolve(), scope)  # noqa: E731

@@ -105,6 +105,9 @@ class Analysis:
                                                 # know (one unresolved Ref): never mixed, so not judged (B6)
     image_functions: list[Function] = field(default_factory=list)
     remote_functions: list[Function] = field(default_factory=list)
+    # aws-lambda-tools-defaults.json files of `dotnet lambda deploy-function` projects (a function-handler and no
+    # template): one function each, built for its own function-architecture, so never a hazard.
+    function_deployments: list[Path] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     errors: list[SplitterError] = field(default_factory=list)
     deployer: str = "auto"                      # --deployer: "auto", or the deployer of every template

@@ -499,7 +499,7 @@ def test_json_schema_is_stable(tmp_path, make_tree):
     code, report, err = check_json(tmp_path)
     assert code == 1 and err == ""
     assert set(report) == {"schema", "root", "templates", "apps", "hazard", "units", "image_functions", "warnings",
-                           "errors", "s3_functions"}
+                           "errors", "s3_functions", "function_deployments"}
     assert report["schema"] == "lambda-split/check/v1"
     assert set(report["units"][0]) == {"template", "code_uri", "kind", "project", "functions", "built_as", "failing",
                                        "ready_to_run", "hazard", "source", "deployer", "deployer_evidence",

@@ -7,6 +7,7 @@ import json
 import subprocess
 from pathlib import Path
 
+from builders import csproj
 from support import run_cli, write_tree
 
 READY_TO_RUN = """<Project Sdk="Microsoft.NET.Sdk">
@@ -435,3 +436,31 @@ def test_migrate_still_stops_where_an_unknown_architecture_deploys_the_project_i
     assert code == 1 and "error:" not in err, (out, err)         # the A/B hazard; C alone serves one architecture
     code, out, err = run_cli("migrate", "--dry-run", root)
     assert code == 2 and out == "" and "C.Architectures" in err and "--parameter LambdaArchitecture=" in err, err
+
+
+# -- B13: a repository deployed with `dotnet lambda deploy-function` only ---------------------------------------------
+
+def test_deploy_function_projects_alone_are_nothing_to_check(tmp_path):
+    """Projects whose defaults file names a function-handler and no template build one function each, for their
+    own function-architecture: `check` and `migrate` pass instead of failing on "no template found"."""
+    files = {
+        "Fn/Fn.csproj": csproj(properties={"TargetFramework": "net8.0", "AWSProjectType": "Lambda"}),
+        "Fn/aws-lambda-tools-defaults.json": '{"function-handler": "Fn::Fn.X::H", "function-architecture": "arm64"}',
+        "Other/Other.csproj": csproj(properties={"TargetFramework": "net8.0", "AWSProjectType": "Lambda"}),
+        "Other/aws-lambda-tools-defaults.json": '{"function-name": "other", "function-handler": "Other::O.X::H"}',
+    }
+    root = write_tree(tmp_path / "r", files)
+    code, out, err = run_cli("check", root)
+    assert code == 0 and err == "", (out, err)
+    assert "Nothing to check: 2 projects deployed with `dotnet lambda deploy-function`" in out
+    code, out, err = run_cli("check", root, "--format", "json")
+    assert code == 0 and sorted(json.loads(out)["function_deployments"]) == [
+        "Fn/aws-lambda-tools-defaults.json", "Other/aws-lambda-tools-defaults.json"]
+    code, _, err = run_cli("migrate", "--dry-run", root)
+    assert code == 0 and "deploy-function" in err, err
+
+
+def test_a_defaults_file_without_a_function_or_template_is_still_no_template_found(tmp_path):
+    root = write_tree(tmp_path / "r", {"Fn/aws-lambda-tools-defaults.json": '{"region": "eu-west-1"}'})
+    code, _, err = run_cli("check", root)
+    assert code == 2 and "no CloudFormation template found" in err
