@@ -7,6 +7,7 @@ rewrote).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -38,22 +39,31 @@ class Mention:
 def mentions_of(root: Path, folder: Path, files: list[Path], texts: dict[Path, str | None] | None = None
                 ) -> list[Mention]:
     """Lines of `files` (below root) that name `folder` as a path: relative to the root or to the file's own
-    folder, with or without `./`, followed by the end of the path or a `/`. Comment lines are skipped."""
+    folder, with or without `./`, followed by the end of the path or a `/`. Comment lines are skipped. The cheap
+    tests come first (the file's kind, the folder's name in its text, a deploying construct): a repository of
+    thousands of files is mostly read once and never matched."""
     found: list[Mention] = []
     folder = folder.resolve()
+    inside = str(folder) + os.sep
+    texts = {} if texts is None else texts
+    patterns: dict[Path, tuple[set[str], re.Pattern]] = {}
     for path in files:
-        if not _scanned(path) or folder == path.parent or folder in path.parents:
+        if not _scanned(path) or str(path).startswith(inside):
             continue
-        # relative to the file's folder or any folder above it up to the root (a CDK app runs from its cdk.json)
-        bases = [path.parent] + [p for p in path.parent.parents if p == root or root in p.parents]
-        forms = {os.path.relpath(folder, base).replace(os.sep, "/") for base in bases} - {"."}
-        pattern = re.compile(r"(?<![\w./\\-])(?:\./)?(" + "|".join(re.escape(f) for f in sorted(forms, key=len,
-                                                                                             reverse=True))
-                             + r")(?![\w.-])")
         if path not in texts:
             texts[path] = _read(path)
         text = texts[path]
-        if text is None or not any(form in text for form in forms) or not DEPLOYS.search(text):
+        if text is None or folder.name not in text or not DEPLOYS.search(text):
+            continue
+        if path.parent not in patterns:
+            # relative to the file's folder or any folder above it up to the root (a CDK app runs from its cdk.json)
+            bases = [path.parent] + [p for p in path.parent.parents if p == root or root in p.parents]
+            forms = {os.path.relpath(folder, base).replace(os.sep, "/") for base in bases} - {"."}
+            patterns[path.parent] = forms, re.compile(
+                r"(?<![\w./\\-])(?:\./)?(" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+                + r")(?![\w.-])")
+        forms, pattern = patterns[path.parent]
+        if not any(form in text for form in forms):
             continue
         for number, line in enumerate(text.splitlines(), 1):
             stripped = line.strip()
@@ -74,7 +84,17 @@ def _read(path: Path) -> str | None:
         return None
 
 
+TEST_FOLDERS = re.compile(r"^(?:tests?|specs?|.*[.-]tests?|.*tests)$", re.IGNORECASE)
+
+
 def _scanned(path: Path) -> bool:
     if path.name in NOT_CONSUMERS:         # the file list already skips build output and tool folders
         return False
-    return path.suffix.lower() in SCANNED_SUFFIXES or path.name in SCANNED_NAMES
+    if not (path.suffix.lower() in SCANNED_SUFFIXES or path.name in SCANNED_NAMES):
+        return False
+    return not _in_tests(path.parent)     # tests run the code, they do not deploy it
+
+
+@functools.lru_cache(maxsize=4096)
+def _in_tests(folder: Path) -> bool:
+    return any(TEST_FOLDERS.match(part) for part in folder.parts)
