@@ -176,21 +176,28 @@ def _cycle(starts: list[Path], sources: PlannedSources) -> list[Path] | None:
 
 
 def types_kept(model, tree: PlannedTree, sources: PlannedSources) -> list[Failure]:
-    """Every type and method a split project declared is declared somewhere in the planned tree."""
-    before: dict[str, set[str]] = {}
-    for target in model.targets:
-        for cs in target.source.files:
-            for decl in cs.all_types():
-                before.setdefault(decl.full_name, set()).update(m.name for m in decl.methods)
-    if not before:
+    """Every type and method a split project declared is declared somewhere in the planned tree. A file the plan
+    leaves alone declares the same before and after, so only the types of files it writes or removes are asked
+    about (their methods read on demand: most files of a large project are never walked)."""
+    changed = lambda cs: tree.rel(cs.path) in tree.written or tree.rel(cs.path) in tree.removed  # noqa: E731
+    files = [cs for target in model.targets for cs in target.source.files]
+    touched = [cs for cs in files if changed(cs)]
+    asked = {decl.full_name for cs in touched for decl in cs.all_types()}
+    if not asked:
         return []
-    after: dict[str, set[str]] = {}
-    kept = [cs for target in model.targets for cs in target.source.files
-            if tree.rel(cs.path) not in tree.written and tree.rel(cs.path) not in tree.removed]
+    kept = [cs for cs in files if not changed(cs)]
     written = [sources.declarations(tree.path(rel)) for rel in sorted(tree.written) if rel.lower().endswith(".cs")]
-    for cs in (*kept, *(cs for cs in written if cs is not None)):
-        for decl in cs.all_types():
-            after.setdefault(decl.full_name, set()).update(m.name for m in decl.methods)
+
+    def methods(group) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for cs in group:
+            for decl in cs.all_types():
+                if decl.full_name in asked:
+                    found.setdefault(decl.full_name, set()).update(m.name for m in decl.methods)
+        return found
+
+    before = methods(touched + kept)
+    after = methods([*kept, *(cs for cs in written if cs is not None)])
     failures = []
     for name in sorted(before):
         if name not in after:
