@@ -3,7 +3,8 @@ constructors, methods, nested types), attributes, usings, assembly-level attribu
 code uses.
 
 Offsets are character offsets into the decoded text, so a type's text can be cut out of one file and into another
-without touching any other byte.
+without touching any other byte. (About 410 lines: the declaration types and the one walk that fills them, lazily
+for members, belong together; the declaration-head readers are in csharp_syntax.py.)
 """
 
 from __future__ import annotations
