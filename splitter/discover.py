@@ -123,10 +123,11 @@ def templates_in_folder(folder: Path, stale: list[tuple[Path, str]] | None = Non
 
 
 def repository_top(path: Path) -> Path | None:
-    """The top of the git work tree holding PATH (a `.git` folder or file), or None outside git."""
+    """The top of the git work tree holding PATH (a `.git` folder, or the file of a worktree or submodule), or None
+    outside git. The one place that answers it for every stage above the change set."""
     start = path if path.is_dir() else path.parent
     for folder in (start, *start.parents):
-        if (folder / ".git").exists():
+        if os.path.lexists(folder / ".git"):
             return folder
     return None
 

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from splitter.discover import repository_top as git_top
 from splitter.commands import color as colors
 from splitter.commands.units import describe
 from splitter.errors import printable
@@ -155,9 +156,9 @@ def repository_top(folder: Path) -> Path:
     """The git work tree holding `folder` (SARIF and GitHub paths are relative to it), else the current folder
     when `folder` lies below it, else `folder`."""
     folder = folder.resolve()
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate
+    top = git_top(folder)
+    if top is not None:
+        return top
     cwd = Path.cwd().resolve()
     return cwd if cwd == folder or cwd in folder.parents else folder
 

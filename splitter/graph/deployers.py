@@ -24,7 +24,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from splitter.discover import DEFAULTS_FILE, native_path, read_defaults
+from splitter.discover import DEFAULTS_FILE, native_path, read_defaults, repository_top
 from splitter.errors import SplitterError
 from splitter.graph.deployer import ANNOTATIONS, CDK, DOTNET_LAMBDA, MODES, SAM, SERVERLESS, Deployer, deciding
 from splitter.graph.units import Analysis, BuildUnit
@@ -68,7 +68,8 @@ def app_deployer(unit: BuildUnit) -> Deployer:
 def _config_folders(analysis: Analysis) -> list[Path]:
     """Where a defaults file or samconfig that names one of the templates can sit: each template's folder and the
     folders above it up to the repository top (or the workspace root), and every folder holding a defaults file."""
-    top = _top(analysis.workspace.root)
+    root = analysis.workspace.root.resolve()
+    top = repository_top(root) or root
     folders: list[Path] = []
     for template in analysis.templates:
         folder = template.path.resolve().parent
@@ -78,14 +79,6 @@ def _config_folders(analysis: Analysis) -> list[Path]:
                 break
     folders.extend(p.resolve().parent for p in analysis.workspace.defaults)
     return list(dict.fromkeys(folders))
-
-
-def _top(root: Path) -> Path:
-    root = root.resolve()
-    for folder in (root, *root.parents):
-        if (folder / ".git").exists():
-            return folder
-    return root
 
 
 # -- reading the evidence ----------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 from typing import ClassVar
 
-from splitter.discover import DEFAULTS_FILE, Workspace, read_defaults
+from splitter.discover import DEFAULTS_FILE, Workspace, read_defaults, repository_top
 from splitter.errors import SplitterError
 from splitter.graph.deployer import Deployer, deciding
 from splitter.model.msbuild import (DtdRefused, Project, directory_build_props, load_project,
@@ -128,7 +128,7 @@ class ProjectCache:
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
         self.projects: dict[Path, Project] = {}
-        self.stop = _repository_top(workspace.root)
+        self.stop = repository_top(workspace.root) or workspace.root
 
     def get(self, path: Path) -> Project:
         key = path.resolve()
@@ -143,13 +143,6 @@ class ProjectCache:
                     pass        # a broken props file is reported when a command edits it, not here
             self.projects[key] = load_project(key, inherited)
         return self.projects[key]
-
-
-def _repository_top(root: Path) -> Path:
-    for folder in (root, *root.parents):
-        if (folder / ".git").exists():
-            return folder
-    return root
 
 
 def units_of(template: Template, analysis: Analysis, projects: ProjectCache) -> None:
