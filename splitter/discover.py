@@ -255,3 +255,12 @@ def _is_nuget_folder(folder: Path) -> bool:
         return any(child.is_dir() and any(child.glob("*.nupkg")) for child in folder.iterdir())
     except OSError:
         return False
+
+
+def files_below(root: Path) -> list[Path]:
+    """Every file below root in sorted order, build output, tool folders and hidden folders left out."""
+    found = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        found.extend(Path(folder, f) for f in sorted(files))
+    return found

@@ -46,7 +46,7 @@ class Guard:
         now = identity(path)
         if now == self.identities.get(rel) and time.time_ns() - now[3] > _RACY:
             return
-        if now is not None and stat.S_ISREG(now[4]) and _read(path) == before:
+        if now is not None and stat.S_ISREG(now[4]) and read_or_none(path) == before:
             return
         raise ChangedDuringRun(path, self.index, list(written))
 
@@ -56,7 +56,8 @@ class Guard:
             raise ChangedDuringRun(self.root / rel, self.index, list(written))
 
 
-def _read(path: Path) -> bytes | None:
+def read_or_none(path: Path) -> bytes | None:
+    """A file's bytes, or None when it cannot be read (gone, or not a file)."""
     try:
         return path.read_bytes()
     except OSError:

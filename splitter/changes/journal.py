@@ -22,7 +22,7 @@ from typing import Callable
 
 from splitter.errors import SplitterError
 from splitter.changes import faults, state, trust
-from splitter.changes.guard import ChangedDuringRun, Guard
+from splitter.changes.guard import ChangedDuringRun, Guard, read_or_none
 from splitter.changes.paths import inside as _inside
 from splitter.changes.changeset import Change, ChangeSet, Create, Modify, Move, target_of, touched_paths
 
@@ -220,7 +220,7 @@ def _expect_interrupted_state(root: Path, changes: list[Change]) -> None:
         else:
             checks = [(change.source, (None, change.before)), (change.target, (None, change.after))]
         for rel, allowed in checks:
-            if _read(root / rel) not in allowed:
+            if read_or_none(root / rel) not in allowed:
                 raise SplitterError("file changed since the interrupted run", root / rel,
                                     hint="restore it (or its change) by hand, then run again; the journal holds "
                                          "both versions")
@@ -283,13 +283,6 @@ def _unlink(path: Path) -> None:
         _operation_done()
 
 
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
 def _perform(root: Path, changes: list[Change], modes: dict[str, int], guard: Guard | None = None) -> None:
     """Idempotent: each step checks whether it is already done, so an interrupted run can be resumed. With a guard
     (a first run, not a resume) each file is checked once more right before it is replaced, moved or created."""
@@ -297,16 +290,16 @@ def _perform(root: Path, changes: list[Change], modes: dict[str, int], guard: Gu
         if guard is not None:
             guard.index = index
         if isinstance(change, Create):
-            if _read(root / change.path) != change.content:
+            if read_or_none(root / change.path) != change.content:
                 _atomic_write(root / change.path, change.content,
                               check=guard and (lambda c=change: guard.absent(c.path)))
         elif isinstance(change, Modify):
-            if _read(root / change.path) != change.after:
+            if read_or_none(root / change.path) != change.after:
                 _atomic_write(root / change.path, change.after, modes.get(change.path),
                               check=guard and (lambda c=change: guard.unchanged(c.path, c.before)))
         else:
             source, target = root / change.source, root / change.target
-            if _read(target) != change.after:
+            if read_or_none(target) != change.after:
                 _atomic_write(target, change.after, modes.get(change.source),
                               check=guard and (lambda c=change: (guard.absent(c.target),
                                                                  guard.unchanged(c.source, c.before))))
@@ -339,12 +332,12 @@ def _rollback(root: Path, changes: list[Change], modes: dict[str, int], created_
             _remove(root / change.path)
             created_dirs.add((root / change.path).parent)
         elif isinstance(change, Modify):
-            if _read(root / change.path) != change.before:
+            if read_or_none(root / change.path) != change.before:
                 _atomic_write(root / change.path, change.before, modes.get(change.path))
             _remove_temp(root / change.path)
         else:
             source, target = root / change.source, root / change.target
-            if _read(source) != change.before:
+            if read_or_none(source) != change.before:
                 _atomic_write(source, change.before, modes.get(change.source))
             _remove_temp(source)
             _remove(target)

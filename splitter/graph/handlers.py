@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from splitter.discover import SKIP_DIRS
+from splitter.discover import files_below
 from splitter.errors import SplitterError
 from splitter.model.csharp import CsFile, TypeDecl, parse_file
 from splitter.model.msbuild import Project
@@ -317,7 +317,7 @@ class DiskSources(Sources):
             folders += [_fixed_prefix(project.folder, include) for include, _ in project.compile_includes]
         found: dict[Path, None] = {}
         for folder in folders:
-            for path in _cs_below(folder):
+            for path in (p for p in files_below(folder) if p.name.lower().endswith(".cs")):
                 found.setdefault(path, None)
         return compile_items(project, list(found))
 
@@ -336,14 +336,6 @@ def _fixed_prefix(folder: Path, include: str) -> Path:
             break
         parts.append(part)
     return msbuild_path(folder, "/".join(parts)) if parts else folder
-
-
-def _cs_below(folder: Path) -> list[Path]:
-    found = []
-    for current, dirs, files in os.walk(folder, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        found.extend(Path(current, f) for f in sorted(files) if f.lower().endswith(".cs"))
-    return found
 
 
 # -- `check`: the warning ---------------------------------------------------------------------------------------------

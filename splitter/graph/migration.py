@@ -14,7 +14,7 @@ from splitter.graph.units import Analysis, BuildUnit, ProjectCache, unknown_arch
 from splitter.graph.consumers import Mention, mentions_of
 from splitter.graph.repository import Repository, load_repository
 from splitter.graph.symbols import SymbolIndex
-from splitter.discover import DEFAULTS_FILE, SKIP_DIRS, SOLUTION_SUFFIXES, Workspace, read_defaults
+from splitter.discover import DEFAULTS_FILE, SOLUTION_SUFFIXES, Workspace, files_below, read_defaults
 from splitter.errors import SplitterError
 from splitter.model.csharp import CsFile, parse_file
 from splitter.model.msbuild import (PROJECT_SUFFIXES, Project, Solution, load_project, load_solution,
@@ -80,7 +80,7 @@ def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto"
     repository = load_repository(path, parameters, deployer=deployer)
     workspace, analysis = repository.workspace, repository.analysis
     root = workspace.root
-    workspace.solutions = sorted(p for p in _files_below(root) if p.suffix.lower() in SOLUTION_SUFFIXES)
+    workspace.solutions = sorted(p for p in files_below(root) if p.suffix.lower() in SOLUTION_SUFFIXES)
     projects = repository.projects
     model = MigrationModel(workspace=workspace, analysis=analysis, repository=repository, projects=projects)
     if analysis.errors:
@@ -96,7 +96,7 @@ def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto"
     refuse_unknown(analysis.unknown, to_split, analysis)
     if analysis.errors:
         return model
-    all_files = _files_below(root)
+    all_files = files_below(root)
     model.existing = {p.relative_to(root).as_posix() for p in all_files}
     cs_files = _resolved_sources(all_files)
     references = _project_references([p for p in all_files if p.suffix.lower() in PROJECT_SUFFIXES], projects)
@@ -161,14 +161,6 @@ def _outside_guard(root: Path, path: Path) -> None:
     if root not in path.resolve().parents:
         raise SplitterError("the project to split lies outside the solution root", path,
                             hint=f"run lambda-split on a folder that contains it (the root is {root})")
-
-
-def _files_below(root: Path) -> list[Path]:
-    found = []
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        found.extend(Path(folder, f) for f in sorted(files))
-    return found
 
 
 def _project_references(paths: list[Path], projects: ProjectCache) -> dict[Path, set[Path]]:
