@@ -19,9 +19,11 @@ from pathlib import Path
 from splitter.discover import files_below
 from splitter.errors import SplitterError
 from splitter.model.csharp import CsFile, TypeDecl, parse_file
-from splitter.model.msbuild import Project
+from splitter.model.msbuild import Project, directory_build_props, load_project, msbuild_path
 from splitter.model.template import Function, Template, deployed_handler
 from splitter.model.textfile import MAX_TEXT_BYTES, text_from_bytes
+from splitter.graph.migration import compile_items
+from splitter.graph.units import Finding
 
 GENERATOR_PACKAGE = "amazon.lambda.annotations"
 
@@ -74,7 +76,6 @@ class Sources:
 
     def props(self, project: Project) -> list[Project]:
         """The Directory.Build.props files MSBuild imports into the project, as projects (unreadable ones left out)."""
-        from splitter.model.msbuild import directory_build_props, load_project
         found = []
         for path in directory_build_props(project.folder, self.projects.stop):
             key = path.resolve()
@@ -309,7 +310,6 @@ class DiskSources(Sources):
             return None
 
     def cs_paths(self, project: Project) -> list[Path] | None:
-        from splitter.graph.migration import compile_items
         if any("$(" in include for include, _ in project.compile_includes):
             return None
         folders = [project.folder]
@@ -329,7 +329,6 @@ class DiskSources(Sources):
 
 
 def _fixed_prefix(folder: Path, include: str) -> Path:
-    from splitter.model.msbuild import msbuild_path
     parts = []
     for part in include.replace("\\", "/").split("/")[:-1]:
         if "*" in part or "?" in part:
@@ -342,7 +341,6 @@ def _fixed_prefix(folder: Path, include: str) -> Path:
 
 def warn_unresolved_handlers(analysis, projects) -> None:
     """An `unresolved-handler` warning for each zip function whose handler resolves nowhere in its package."""
-    from splitter.graph.units import Finding
     sources = DiskSources(projects)
     for problem in unresolved_in(analysis.units, sources):
         function = problem.function

@@ -13,6 +13,7 @@ from splitter.graph.handlers import DiskSources
 from splitter.proof import checks, files
 from splitter.proof.loaded import Failure, planned_apps, planned_templates, planned_units
 from splitter.proof.tree import PlannedSources, PlannedTree
+from splitter.graph.units import ProjectCache
 
 __all__ = ["Failure", "prove"]
 
@@ -21,7 +22,6 @@ def prove(model, result) -> list[Failure]:
     """Every broken invariant of the plan `result` made from `model` (a MigrationModel), in a stable order; [] when
     the plan keeps them all."""
     if model.projects is None:
-        from splitter.graph.units import ProjectCache
         model.projects = ProjectCache(model.workspace)
     tree = PlannedTree(model.workspace.root, model.existing, result.changes)
     sources = PlannedSources(tree, model.projects)
