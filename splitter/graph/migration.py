@@ -17,6 +17,7 @@ from splitter.graph.symbols import SymbolIndex
 from splitter.discover import DEFAULTS_FILE, SOLUTION_SUFFIXES, Workspace, files_below, read_defaults
 from splitter.errors import SplitterError
 from splitter.model.csharp import CsFile, parse_file
+from splitter.model.csharp_words import WordIndex
 from splitter.model.msbuild import (PROJECT_SUFFIXES, Project, Solution, load_project, load_solution,
                                     msbuild_path)
 from splitter.model.textfile import TextFile, read_text
@@ -28,6 +29,17 @@ TEST_PACKAGES = ("microsoft.net.test.sdk", "xunit", "nunit", "mstest.testframewo
 class SourceProject:
     project: Project
     files: list[CsFile]
+    _words: WordIndex | None = field(default=None, repr=False)
+
+    @property
+    def words(self) -> WordIndex:
+        """Its files by the words their texts hold: which files can concern a name, before any is parsed."""
+        if self._words is None:
+            self._words = WordIndex(self.files)
+        return self._words
+
+    def files_with(self, *words: str) -> list[CsFile]:
+        return self.words.files_with(*words)
 
     @property
     def is_test(self) -> bool:
@@ -36,7 +48,7 @@ class SourceProject:
         return any(p.include.lower() in TEST_PACKAGES for p in self.project.package_references)
 
     def uses(self, name: str) -> bool:
-        return any(f.uses(name) for f in self.files)
+        return any(f.uses(name) for f in self.files_with(name))
 
 
 @dataclass(eq=False)
@@ -56,7 +68,8 @@ class SplitTarget:
     def symbols(self) -> SymbolIndex:
         """Its types and who uses them, in its own sources and in the projects that reference it; built once."""
         if self._symbols is None:
-            self._symbols = SymbolIndex(self.source.files + [f for other in self.referencing for f in other.files])
+            files = self.source.files + [f for other in self.referencing for f in other.files]
+            self._symbols = SymbolIndex(files, self.source.words if not self.referencing else None)
         return self._symbols
 
     @property
@@ -102,14 +115,13 @@ def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto"
     references = _project_references([p for p in all_files if p.suffix.lower() in PROJECT_SUFFIXES], projects)
     sources: dict[Path, SourceProject] = {}
     texts: dict[Path, str | None] = {}          # files read for mentions of a project folder (consumers.py)
-    asked = _handler_type_names(to_split)
 
     def source_of(project_path: Path) -> SourceProject:
         key = project_path.resolve()
         if key not in sources:
             project = projects.get(key)
             items = progress.each(_compile_items(project, cs_files), f"reading the C# of {project.name}")
-            sources[key] = SourceProject(project, [parse_file(p, keep_for=asked) for p in items])
+            sources[key] = SourceProject(project, [parse_file(p, lazy=True) for p in items])
         return sources[key]
 
     for project_path, units in to_split.items():
@@ -125,19 +137,6 @@ def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto"
                                          mentions_of(root, project_path.parent, all_files, texts), root))
     model.solutions = [load_solution(p) for p in workspace.solutions]
     return model
-
-
-def _handler_type_names(to_split: dict[Path, list[BuildUnit]]) -> frozenset[str]:
-    """The simple names of the handler types the templates name (`A::N.S.Type::M` gives "Type"): the words the
-    symbol index will be asked about first, known before any C# is read."""
-    names = set()
-    for units in to_split.values():
-        for unit in units:
-            for function in unit.functions:
-                parts = (function.handler or "").split("::")
-                if len(parts) == 3:
-                    names.add(parts[1].replace("+", ".").rsplit(".", 1)[-1].strip())
-    return frozenset(names)
 
 
 def refuse_unknown(unknown: list[BuildUnit], to_split: dict[Path, list[BuildUnit]], analysis: Analysis) -> None:

@@ -16,10 +16,12 @@ escapes defeat it, so such files are always walked) picks them; the others are n
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from splitter.model.csharp import WORD, CsFile, TypeDecl
+from splitter.model.csharp_words import WordIndex, alias_names, declared_namespaces, declared_type_names
 from splitter.model.symbols import FileSymbols, Reference, Scope, Using, read_symbols
 
 _WORD = WORD
@@ -53,42 +55,98 @@ class Use:
 
 
 class SymbolIndex:
-    """Types declared in a set of files, and the uses of each, computed name by name as they are asked."""
+    """Types declared in a set of files, and the uses of each, computed type by type as they are asked. Nothing is
+    parsed up front: the word index (model/csharp_words.py) says which files may declare a name or refer to it, and
+    only those are parsed (declarations) or walked (references)."""
 
-    def __init__(self, files: list[CsFile]):
+    def __init__(self, files: list[CsFile], words: WordIndex | None = None):
         self.files = list(files)
+        self.words = words if words is not None else WordIndex(self.files)
         self.types: dict[str, TypeDecl] = {}
         self.by_name: dict[str, list[TypeDecl]] = {}
         self.namespaces: set[str] = {""}
+        self._order = {id(cs): n for n, cs in enumerate(self.files)}
         self._spans: dict[int, tuple[list[int], list[TypeDecl]]] = {}
-        for cs in self.files:
-            ordered = sorted(cs.all_types(), key=lambda d: (d.start, -d.end))
-            self._spans[id(cs)] = ([d.start for d in ordered], ordered)
-            for decl in ordered:
-                self.types.setdefault(decl.full_name, decl)
-                self.by_name.setdefault(decl.name, []).append(decl)
-            for namespace in cs.namespaces:
-                parts = namespace.split(".")
-                self.namespaces.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
-        self.global_usings = [u for cs in self.files for u in _global_usings(cs)]
-        # the only words a reference that binds to one of these types can hold
-        self.interesting = set(self.by_name) | {part for ns in self.namespaces for part in ns.split(".") if part}
-        self.interesting |= {u.text.split("=")[0].split()[-1] for cs in self.files for u in cs.usings
-                             if "=" in u.text and u.text.split("=")[0].split()}
-        self._symbols: dict[int, FileSymbols] = {}
-        self._asked: set[str] = set()
-        self._vocabulary: set[str] | None = None
+        self._loaded: set[str] = set()
+        self._namespaces_read = False
+        self._interesting: set[str] | None = None
+        self.global_usings = [u for cs in self.words.files_with("global") for u in _global_usings(cs)]
         self._global_aliases = {u.alias: u.target[-1] for u in self.global_usings if u.kind == "alias" and u.target}
-        self._words: dict[int, set[str] | None] = {}
+        self._symbols: dict[int, FileSymbols] = {}
+        self._asked_types: set[int] = set()
+        self._asked_calls: set[str] = set()
         self._file_sets: dict[int, tuple[list[CsFile], set[int]]] = {}
         self._uses: dict[str, list[Use]] = {}          # full name -> uses
         self._calls: dict[str, list[Use]] = {}         # method name -> member uses
+
+    # -- declarations ----------------------------------------------------------------------------------------------
+
+    def named(self, name: str) -> list[TypeDecl]:
+        """Every type called `name` (no namespace), in file order: the files that may declare one are parsed."""
+        self.load(name)
+        return self.by_name.get(name, [])
+
+    def declared(self, full_name: str) -> TypeDecl | None:
+        """The type of that full name (`Ns.Outer.Inner`), the first in file order."""
+        self.load(full_name.rsplit(".", 1)[-1])
+        return self.types.get(full_name)
+
+    def load(self, name: str) -> None:
+        if name in self._loaded:
+            return
+        self._loaded.add(name)
+        for cs in self.words.may_declare(name):
+            self._declare(cs)
+
+    def _declare(self, cs: CsFile) -> None:
+        if id(cs) in self._spans:
+            return
+        ordered = sorted(cs.all_types(), key=lambda d: (d.start, -d.end))
+        self._spans[id(cs)] = ([d.start for d in ordered], ordered)
+        position = self._order.get(id(cs), len(self._order))
+        for decl in ordered:
+            known = self.types.get(decl.full_name)
+            if known is None or self._order.get(id(known.file), 0) > position:
+                self.types[decl.full_name] = decl
+            same = self.by_name.setdefault(decl.name, [])
+            same.append(decl)
+            same.sort(key=lambda d: (self._order.get(id(d.file), 0), d.start))
+        self._add_namespaces(cs.namespaces)
+
+    def _add_namespaces(self, names) -> None:
+        for namespace in names:
+            parts = namespace.split(".")
+            self.namespaces.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
+
+    def _read_namespaces(self) -> None:
+        """Every namespace the files declare: from the text where it tells exactly, else from a parse."""
+        if self._namespaces_read:
+            return
+        self._namespaces_read = True
+        for cs in self.files:
+            found = None if cs.parsed else declared_namespaces(cs.text)
+            if found is None:
+                self._declare(cs)
+            else:
+                self._add_namespaces(found)
+
+    def interesting(self) -> set[str]:
+        """The only words a reference that binds to one of these types can hold (a superset): every name a file may
+        declare as a type, every namespace segment, every alias."""
+        if self._interesting is None:
+            self._read_namespaces()
+            words = {part for ns in self.namespaces for part in ns.split(".") if part}
+            for cs in self.files:
+                text = cs.text
+                words |= declared_type_names(text) | alias_names(text)
+            self._interesting = words | set(self._global_aliases)
+        return self._interesting
 
     # -- questions -------------------------------------------------------------------------------------------------
 
     def uses_of(self, decl: TypeDecl, files: list[CsFile] | None = None) -> list[Use]:
         """Code that refers to `decl` outside its own declaration, in file order (optionally only in `files`)."""
-        self.ask({decl.name})
+        self._ask_type(decl)
         wanted = self._wanted(files)
         return [u for u in self._uses.get(decl.full_name, [])
                 if (wanted is None or id(u.file) in wanted)
@@ -96,7 +154,10 @@ class SymbolIndex:
 
     def calls_of(self, method: str, files: list[CsFile] | None = None) -> list[Use]:
         """Places that name a method as a call or member (`text.Shout()`, `Shout(text)`)."""
-        self.ask({method})
+        if method not in self._asked_calls:
+            self._asked_calls.add(method)
+            for cs in self.words.files_with(method):
+                self._walk(cs)
         wanted = self._wanted(files)
         return [u for u in self._calls.get(method, []) if wanted is None or id(u.file) in wanted]
 
@@ -111,33 +172,38 @@ class SymbolIndex:
         return cached[1]
 
     def ask(self, names: set[str]) -> None:
-        """Walk every file that can contain one of `names` and not walked yet; bind what it refers to."""
-        new = names - self._asked
-        if not new:
+        """Find the uses of every type called one of `names` now (uses_of asks on its own)."""
+        for name in sorted(names):
+            for decl in self.named(name):
+                self._ask_type(decl)
+
+    def _ask_type(self, decl: TypeDecl) -> None:
+        """Walk every file that can refer to `decl` and was not walked yet. Its own file is walked only when a name
+        that can refer to it appears outside its declaration: what the declaration says of itself is no use."""
+        if id(decl) in self._asked_types:
             return
-        self._asked |= new
-        if self._vocabulary is None:
-            # each file's words among the type names: all a question about a type can concern (a file's whole
-            # word set would cost ~16 kB a file to keep)
-            self._vocabulary = set(self.by_name) | set(self._global_aliases)
-            for cs in self.files:
-                words = cs.words()
-                self._words[id(cs)] = None if words is None else words & self._vocabulary
+        self._asked_types.add(id(decl))
         # `global using Fn = Shop.Orders.Function;` in one file lets any file write `Fn`
-        new |= {alias for alias, target in self._global_aliases.items() if target in new}
-        known, other = new & self._vocabulary, new - self._vocabulary
-        for cs in self.files:
+        names = {decl.name} | {alias for alias, target in self._global_aliases.items() if target == decl.name}
+        for cs in self.words.files_with(*names):
             if id(cs) in self._symbols:
                 continue
-            words = self._words[id(cs)]
-            if words is None or not words.isdisjoint(known) or any(name in cs.text for name in other):
-                self._walk(cs)
+            if cs is decl.file and not _named_outside(cs, names, decl.start, decl.end):
+                continue
+            self._walk(cs)
 
     # -- binding -----------------------------------------------------------------------------------------------------
 
     def _walk(self, cs: CsFile) -> None:
-        symbols = self._symbols[id(cs)] = read_symbols(cs, self.interesting)
+        if id(cs) in self._symbols:
+            return
+        interesting = self.interesting()
+        symbols = self._symbols[id(cs)] = read_symbols(cs, interesting)
+        self._declare(cs)
         for reference in symbols.references:
+            for segment in reference.segments:
+                if segment in interesting:
+                    self.load(segment)
             if not any(s in self.by_name for s in reference.segments) and \
                     reference.segments[0] not in self._global_aliases and \
                     not any(u.kind == "alias" and u.alias == reference.segments[0]
@@ -149,6 +215,8 @@ class SymbolIndex:
         for name, offset, context in symbols.members:
             self._calls.setdefault(name, []).append(Use(cs, offset, self._user(cs, offset), context))
         for text, offset in symbols.strings:
+            for word in set(_WORD.findall(text)) & interesting:
+                self.load(word)
             for word in set(_WORD.findall(text)) & self.by_name.keys():
                 for decl in self.by_name[word]:
                     if decl.full_name in text:
@@ -224,6 +292,8 @@ class SymbolIndex:
                 return [("ns", full, "")]
             alias = next((u for u in usings if u.kind == "alias" and u.alias == name), None)
             if alias is not None:
+                if alias.target:
+                    self.load(alias.target[-1])
                 target = ".".join(alias.target)
                 if target in self.types:
                     return [("type", target, "")]
@@ -232,6 +302,8 @@ class SymbolIndex:
             for using in usings:
                 if using.kind == "alias":
                     continue
+                if using.kind == "static" and using.target:
+                    self.load(using.target[-1])
                 candidate = ".".join(using.target + (name,))
                 if candidate in self.types and candidate not in imported:
                     imported.append(candidate)
@@ -241,6 +313,15 @@ class SymbolIndex:
             if imported:
                 return [("type", imported[0], "")]
         return []
+
+
+def _named_outside(cs: CsFile, names: set[str], start: int, end: int) -> bool:
+    """Whether one of `names` appears as a word of the text outside [start, end) (or the text holds escapes)."""
+    text = cs.text
+    if "\\u" in text or "\\U" in text:
+        return True
+    pattern = re.compile(r"(?<![\w@])@?(?:" + "|".join(re.escape(n) for n in sorted(names)) + r")(?!\w)")
+    return any(not start <= match.start() < end for match in pattern.finditer(text))
 
 
 def _outer(decl: TypeDecl, ordered: list[TypeDecl]) -> TypeDecl | None:

@@ -158,16 +158,47 @@ class UsingDirective:
     end: int
 
 
-@dataclass(eq=False)
+# What parse_file fills in; a lazily read file parses itself on the first access of any of them.
+DECLARATIONS = ("types", "usings", "assembly_attributes", "namespaces", "has_errors", "namespace_blocks")
+
+
 class CsFile:
-    path: Path
-    source: TextFile
-    types: list[TypeDecl] = field(default_factory=list)          # top-level types, in file order
-    usings: list[UsingDirective] = field(default_factory=list)
-    assembly_attributes: list[AssemblyAttribute] = field(default_factory=list)
-    namespaces: set[str] = field(default_factory=set)
-    has_errors: bool = False
-    namespace_blocks: list[NamespaceDecl] = field(default_factory=list)
+    """One C# file: its text, and its declarations (namespaces, usings, assembly attributes, top-level types in
+    file order). A file read with `parse_file(..., lazy=True)` is parsed on the first access of a declaration:
+    most files of a large project are only moved or left alone, and never need a syntax tree."""
+
+    def __init__(self, path: Path, source: TextFile, has_errors: bool = False, *, lazy: bool = False):
+        self.path = path
+        self.source = source
+        if not lazy:
+            self._empty(has_errors)
+
+    def _empty(self, has_errors: bool) -> None:
+        d = self.__dict__
+        d["types"], d["usings"], d["assembly_attributes"] = [], [], []
+        d["namespaces"], d["has_errors"], d["namespace_blocks"] = set(), has_errors, []
+
+    def __getattr__(self, name: str):
+        if name in DECLARATIONS and "path" in self.__dict__:
+            self._parse()
+            return self.__dict__[name]
+        raise AttributeError(name)
+
+    @property
+    def parsed(self) -> bool:
+        return "types" in self.__dict__
+
+    def _parse(self, keep_tree: bool = False):
+        data = self.text.encode("utf-8", errors="surrogatepass")
+        tree = parser().parse(data)
+        self._empty(tree.root_node.has_error)
+        _walk_container(tree.root_node, "", data, ByteOffsets(self.text), self, None, False)
+        if keep_tree:
+            self.__dict__["_tree"] = (tree, data)
+        return tree, data
+
+    def __repr__(self) -> str:
+        return f"CsFile({str(self.path)!r})"
 
     @property
     def identifiers(self) -> list[tuple[int, str]]:
@@ -223,6 +254,10 @@ class CsFile:
         if kept is not None:
             _KEPT[0] -= 1
             return kept
+        if not self.parsed:
+            _KEPT[0] += 1
+            self._parse(keep_tree=True)
+            return self.take_tree(purpose)
         data = self.text.encode("utf-8", errors="surrogatepass")
         return parser().parse(data), data
 
@@ -250,12 +285,15 @@ _KEPT = [0]
 
 
 def parse_file(path: Path, source: TextFile | None = None, keep_for: frozenset[str] = frozenset(),
-               members: bool = False) -> CsFile:
+               members: bool = False, lazy: bool = False) -> CsFile:
     """The file's declarations: namespaces, usings, assembly attributes and types (their members only with
-    `members`; otherwise each type reads them from a new parse on first use). With `keep_for`, a file whose words include one of those names keeps its syntax
-    tree until `take_tree()`: the symbol index walks exactly those files, and parsing them twice cost a third of
-    migrate (keeping every tree would cost ~100 kB a file)."""
+    `members`; otherwise each type reads them from a new parse on first use). With `lazy`, only the text is read
+    now and the file parses itself when a declaration is first asked for. With `keep_for`, a file whose words
+    include one of those names keeps its syntax tree until `take_tree()`: the symbol index walks exactly those
+    files, and parsing them twice cost a third of migrate (keeping every tree would cost ~100 kB a file)."""
     source = source or read_text(path)
+    if lazy:
+        return CsFile(path, source, lazy=True)
     data = source.text.encode("utf-8", errors="surrogatepass")
     tree = parser().parse(data)
     offsets = ByteOffsets(source.text)

@@ -4,6 +4,7 @@ that anything else needs stays in the library, with the reason."""
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from splitter.errors import SplitterError
@@ -37,10 +38,7 @@ class HandlerRef:
 def place_handlers(target: SplitTarget, projects: dict[str, FunctionProject], result: Plan) -> None:
     project, source = target.project, target.source
     _refuse_unsupported(target)
-    by_name: dict[str, TypeDecl] = {}
-    for cs in source.files:
-        for decl in cs.all_types():
-            by_name.setdefault(decl.full_name, decl)
+    by_name = declared_in(target)
     users: dict[TypeDecl, list[Function]] = {}
     for fp in projects.values():
         for function in fp.functions:
@@ -50,7 +48,6 @@ def place_handlers(target: SplitTarget, projects: dict[str, FunctionProject], re
     pinned = _pinned_types(target, by_name)
     for decl in pinned.keys() - users.keys():
         result.decisions.append(Decision("shared", decl.full_name, f"stays in {project.name}: {pinned[decl]}"))
-    target.symbols.ask(asked_names(users))
     for decl, functions in users.items():
         archs = sorted({f.architecture for f in functions})
         reason = pinned.get(decl) or why_shared(decl, archs, target)
@@ -69,28 +66,29 @@ def extension_methods(decl: TypeDecl) -> set[str]:
     return {m.name for t in [decl, *decl.nested] if "static" in t.modifiers for m in t.methods if m.extension}
 
 
-def asked_names(types) -> set[str]:
-    """The names the questions about these types concern: theirs, their extension methods', file-local siblings'."""
-    names: set[str] = set()
-    for decl in types:
-        names.add(decl.name)
-        names.update(extension_methods(decl))
-        names.update(t.name for t in decl.file.types if t.is_file_local)
-    return names
+def declared_in(target: SplitTarget) -> Callable[[str], TypeDecl | None]:
+    """The project's own type of a full name (`Ns.Outer.Inner`), the first in file order: only the files that may
+    declare its simple name are parsed."""
+    own = {id(cs) for cs in target.source.files}
+
+    def find(full_name: str) -> TypeDecl | None:
+        return next((d for d in target.symbols.named(full_name.rsplit(".", 1)[-1])
+                     if d.full_name == full_name and id(d.file) in own), None)
+    return find
 
 
-def _handler_type(ref: HandlerRef | None, assembly: str, by_name: dict[str, TypeDecl],
+def _handler_type(ref: HandlerRef | None, assembly: str, by_name: Callable[[str], TypeDecl | None],
                   source: SourceProject) -> TypeDecl | None:
     """The top-level type of the project that a handler names (a nested handler type moves with its outer type)."""
     if ref is None or ref.assembly != assembly:
         return None
-    decl = by_name.get(ref.type_name)
+    decl = by_name(ref.type_name)
     while decl is not None and not decl.top_level:
         decl = outer_of(decl, source)
     return decl
 
 
-def _pinned_types(target: SplitTarget, by_name: dict[str, TypeDecl]) -> dict[TypeDecl, str]:
+def _pinned_types(target: SplitTarget, by_name: Callable[[str], TypeDecl | None]) -> dict[TypeDecl, str]:
     """Types named by a handler the template writes through `!Sub` or `Ref`, with why they stay: migrate splices
     literal handler strings only, and one of these keeps naming the library's assembly, where the type must stay."""
     pinned: dict[TypeDecl, str] = {}
@@ -136,11 +134,11 @@ def _evaluated_handler(function: Function, template: Template) -> str:
     return value
 
 
-def outer_of(decl: TypeDecl, source: SourceProject) -> TypeDecl | None:
-    for cs in source.files:
-        for candidate in cs.all_types():
-            if decl in candidate.nested:
-                return candidate
+def outer_of(decl: TypeDecl, source: SourceProject | None = None) -> TypeDecl | None:
+    """The type `decl` is nested in (in its own file: C# nests types only inside one declaration)."""
+    for candidate in decl.file.all_types():
+        if decl in candidate.nested:
+            return candidate
     return None
 
 

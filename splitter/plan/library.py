@@ -99,7 +99,8 @@ def edit_tests(target: SplitTarget, projects: dict[str, FunctionProject], result
     (a `using` of a namespace that now exists only there would not compile without the reference)."""
     namespaces = namespaces_after(target, projects)
     for other in target.referencing:
-        imported = {u for cs in other.files for u in cs.usings}
+        lost = namespaces.words_lost(None)
+        imported = {u for cs in (other.files_with(*lost) if lost else ()) for u in cs.usings}
         needed = [fp for fp in projects.values() if any(other.uses(d.name) for d in fp.moved)
                   or any(not namespaces.keeps(u, None) and namespaces.keeps(u, fp.architecture) for u in imported)]
         if not needed:

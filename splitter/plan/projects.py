@@ -60,7 +60,7 @@ def msbuild_relpath(path: Path, start: Path, separator: str) -> str:
 
 def serializer_attributes(target: SplitTarget) -> tuple[list[str], list[str], CsFile | None]:
     """The original's assembly-level [LambdaSerializer], with the using directives its file needs."""
-    for cs in target.source.files:
+    for cs in target.source.files_with("assembly"):
         attributes = [a for a in cs.assembly_attributes if a.name == "LambdaSerializer"]
         if attributes:
             usings = [u.text for u in cs.usings if not u.is_global]
@@ -72,7 +72,7 @@ def internals_visible_to(target: SplitTarget) -> list[str]:
     """The assemblies the original grants its internals to, for the function projects to grant too (tests of moved
     types). `<InternalsVisibleTo Include="$(AssemblyName).Tests" />` means the original's tests, so it is expanded."""
     names = [target.project.expand_names(name) for name in target.project.internals_visible_to]
-    for cs in target.source.files:
+    for cs in target.source.files_with("assembly"):
         for attribute in cs.assembly_attributes:
             if attribute.name == "InternalsVisibleTo":
                 name = string_argument(attribute.argument)
@@ -123,7 +123,7 @@ def create_projects(target: SplitTarget, projects: dict[str, FunctionProject], r
     namespaces = namespaces_after(target, projects)
     for fp in projects.values():
         has_code = bool(fp.moved)
-        global_usings = [u.text for cs in target.source.files for u in cs.usings
+        global_usings = [u.text for cs in target.source.files_with("global") for u in cs.usings
                          if u.is_global and namespaces.keeps(u, fp.architecture)]
         templates = sorted({posix_relpath(f.template_path, fp.folder) for f in fp.functions})
         add_function_csproj(

@@ -16,7 +16,8 @@ from splitter.plan.result import FunctionProject, Plan
 # -- moving C# -------------------------------------------------------------------------------------------------------
 
 def namespaces_after(target: SplitTarget, projects: dict[str, FunctionProject]) -> usings.Namespaces:
-    return usings.after_split(target.source.files, {arch: fp.moved for arch, fp in projects.items()})
+    return usings.after_split(target.source.files, {arch: fp.moved for arch, fp in projects.items()},
+                              target.source.words)
 
 
 def move_sources(target: SplitTarget, projects: dict[str, FunctionProject], result: Plan, root: Path) -> None:
@@ -28,7 +29,8 @@ def move_sources(target: SplitTarget, projects: dict[str, FunctionProject], resu
         files.setdefault(decl.file, []).append(decl)
     folder = target.project.folder
     namespaces = namespaces_after(target, projects)
-    for cs in target.source.files:
+    lost = namespaces.words_lost(None)
+    for cs in target.source.files_with(*lost) if lost else ():
         dangling = namespaces.dangling(cs, None)
         if cs not in files and dangling:
             result.changes.add(Modify(result.rel(cs.path), cs.source.raw, encode(

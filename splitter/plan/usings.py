@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from splitter.model.csharp import CsFile, TypeDecl, UsingDirective
+from splitter.model.csharp_words import WordIndex, declared_namespaces
 
 _USING = re.compile(r"^\s*(?:global\s+)?using\s+(?P<name>[\w.]+)\s*;\s*$")
 
@@ -44,17 +45,38 @@ class Namespaces:
         match = _USING.match(text)
         return match is None or match.group("name") not in self.own or match.group("name") in self.available[where]
 
+    def lost(self, where: str | None) -> set[str]:
+        """The project's namespaces that no longer exist where a file ends up: the only ones a using can lose."""
+        return {ns for ns in self.own if ns not in self.available[where]}
+
+    def words_lost(self, where: str | None) -> set[str]:
+        """The last segments of the lost namespaces: a file without one of these words loses no using."""
+        return {ns.rsplit(".", 1)[-1] for ns in self.lost(where)}
+
     def dangling(self, cs: CsFile, where: str | None) -> list[tuple[int, int]]:
         """The spans of `cs`'s using directives that name a namespace missing where the file ends up."""
         return [(u.start, u.end) for u in cs.usings if not self.keeps(u, where)]
 
 
-def after_split(files: list[CsFile], leaving: dict[str, list[TypeDecl]]) -> Namespaces:
+def after_split(files: list[CsFile], leaving: dict[str, list[TypeDecl]],
+                words: WordIndex | None = None) -> Namespaces:
     """`leaving` maps each architecture to the top-level types its function project receives (a type copied into
-    both is listed under both); every other top-level type stays in the library, which both projects reference."""
+    both is listed under both); every other top-level type stays in the library, which both projects reference.
+
+    Only a namespace a leaving type was declared in can vanish, and only a file holding its last segment as a word
+    can declare it (or a namespace inside it): with `words`, only those files are read. A file no type leaves
+    declares all of its namespaces after the split as before."""
     gone = {t for types in leaving.values() for t in types}
-    own = {t.namespace for cs in files for t in cs.types if t.namespace}
-    library = declared_by(files, [t for cs in files for t in cs.types if t not in gone])
+    own = {t.namespace for t in gone if t.namespace}
+    gone_files = {id(t.file) for t in gone}
+    candidates = files if words is None else words.files_with(*{ns.rsplit(".", 1)[-1] for ns in own})
+    library: set[str] = set()
+    for cs in candidates:
+        if id(cs) in gone_files:
+            library |= declared_by([cs], [t for t in cs.types if t not in gone])
+        else:
+            found = None if cs.parsed else declared_namespaces(cs.text)
+            library |= with_parents(cs.namespaces if found is None else found)
     available: dict[str | None, set[str]] = {None: library}
     for arch, types in leaving.items():
         available[arch] = library | with_parents(t.namespace for t in types)

@@ -4,6 +4,7 @@ project; every type and method of a split project is still declared."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -17,14 +18,19 @@ from splitter.proof.tree import PlannedSources, PlannedTree
 _USING = re.compile(rb"(?m)^[ \t]*(?:global[ \t]+)?using[ \t]+[\w.]+[ \t]*;[ \t]*\r?\n")
 
 
-def read_bytes(model) -> dict[str, bytes]:
+def read_bytes(model) -> "dict[str, _Raw]":
     """The bytes the model's readers hold, by relative path: what the plan's changes must start from."""
     root = model.workspace.root
-    held: dict[str, bytes] = {}
+    prefix = str(root) + os.sep
+    held: dict[str, object] = {}
 
     def add(path: Path, source) -> None:
+        text = str(path)
+        if path.is_absolute() and text.startswith(prefix) and ".." not in text and not path.is_symlink():
+            held.setdefault(text[len(prefix):].replace(os.sep, "/"), source)
+            return
         try:
-            held.setdefault(path.resolve().relative_to(root).as_posix(), source.raw)
+            held.setdefault(path.resolve().relative_to(root).as_posix(), source)
         except ValueError:
             pass
     for template in model.analysis.templates:
@@ -39,7 +45,23 @@ def read_bytes(model) -> dict[str, bytes]:
         for source in (target.source, *target.referencing):
             for cs in source.files:
                 add(cs.path, cs.source)
-    return held
+    return {rel: _Raw(source) for rel, source in held.items()}
+
+
+class _Raw:
+    """A reader's bytes, encoded when first compared (most held files are never changed)."""
+    __slots__ = ("source",)
+
+    def __init__(self, source):
+        self.source = source
+
+    def __eq__(self, other) -> bool:
+        return self.source.raw == other
+
+    def __ne__(self, other) -> bool:
+        return not self == other
+
+    __hash__ = None
 
 
 def bytes_kept(changes: ChangeSet, model, tree: PlannedTree) -> list[Failure]:
@@ -177,16 +199,27 @@ def _cycle(starts: list[Path], sources: PlannedSources) -> list[Path] | None:
 
 def types_kept(model, tree: PlannedTree, sources: PlannedSources) -> list[Failure]:
     """Every type and method a split project declared is declared somewhere in the planned tree. A file the plan
-    leaves alone declares the same before and after, so only the types of files it writes or removes are asked
-    about (their methods read on demand: most files of a large project are never walked)."""
-    changed = lambda cs: tree.rel(cs.path) in tree.written or tree.rel(cs.path) in tree.removed  # noqa: E731
-    files = [cs for target in model.targets for cs in target.source.files]
-    touched = [cs for cs in files if changed(cs)]
+    leaves alone, or moves with the same bytes but for using directives (which declare nothing), declares the same
+    before and after, so only the types of files it edits, creates or removes otherwise are asked about, and only
+    the files that hold one of their names as a word are read (their methods on demand)."""
+    conserved_from, conserved_to = set(), set()
+    for change in tree.moves:
+        if change.source.lower().endswith(".cs") and _USING.sub(b"", change.before) == _USING.sub(b"", change.after):
+            conserved_from.add(change.source)
+            conserved_to.add(change.target)
+    changed_rels = (set(tree.written) | tree.removed) - conserved_from - conserved_to
+    changed = lambda cs: _rel(tree, cs.path) in changed_rels  # noqa: E731
+    conserved = lambda cs: _rel(tree, cs.path) in conserved_from  # noqa: E731
+    touched = [cs for target in model.targets for cs in target.source.files if changed(cs)]
     asked = {decl.full_name for cs in touched for decl in cs.all_types()}
     if not asked:
         return []
-    kept = [cs for cs in files if not changed(cs)]
-    written = [sources.declarations(tree.path(rel)) for rel in sorted(tree.written) if rel.lower().endswith(".cs")]
+    words = {name.rsplit(".", 1)[-1] for name in asked}
+    touched_ids = {id(cs) for cs in touched}
+    kept = [cs for target in model.targets for cs in target.source.files_with(*words)
+            if id(cs) not in touched_ids and not conserved(cs)]
+    written = [sources.declarations(tree.path(rel)) for rel in sorted(tree.written)
+               if rel.lower().endswith(".cs") and rel not in conserved_to]
 
     def methods(group) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
@@ -207,3 +240,11 @@ def types_kept(model, tree: PlannedTree, sources: PlannedSources) -> list[Failur
             failures.append(Failure("nothing-lost", f"method {name}.{method} is declared nowhere in the planned "
                                                     "tree"))
     return failures
+
+
+def _rel(tree: PlannedTree, path: Path) -> str | None:
+    """`tree.rel` without a system call for the usual case, an absolute path below the root."""
+    text, root = str(path), str(tree.root)
+    if path.is_absolute() and text.startswith(root + os.sep) and ".." not in text:
+        return text[len(root) + 1:].replace(os.sep, "/")
+    return tree.rel(path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from splitter.changes.changeset import ChangeSet, Create, Modify
+from splitter.changes.changeset import ChangeSet, Create, Modify, Move
 from splitter.errors import SplitterError
 from splitter.graph.handlers import Sources
 from splitter.graph.migration import compile_items
@@ -23,6 +23,7 @@ class PlannedTree:
         self.written: dict[str, bytes] = {}          # relative path -> the bytes the plan writes there
         self.removed: set[str] = set()               # relative paths the plan moves away
         self.moved_to: dict[str, str] = {}
+        self.moves = [c for c in changes.changes if isinstance(c, Move)]
         for change in changes.changes:
             if isinstance(change, Create):
                 self.written[change.path] = change.content

@@ -77,12 +77,12 @@ def index_of(tmp_path: Path, sources: dict[str, str]) -> SymbolIndex:
         path = tmp_path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        files.append(parse_file(path))
+        files.append(parse_file(path, lazy=True))
     return SymbolIndex(files)
 
 
 def users(index: SymbolIndex, full_name: str) -> list[str]:
-    decl = index.types[full_name]
+    decl = index.declared(full_name)
     return [f"{u.file.path.name}:{u.line}" for u in index.uses_of(decl)]
 
 
@@ -137,7 +137,7 @@ def test_a_name_two_imported_namespaces_declare_is_used_with_the_reason(tmp_path
             "        Function f;\n    }\n}\n")
     index = index_of(tmp_path, {"Orders.cs": ORDERS, "Billing.cs": BILLING, "U.cs": user})
     for name in ("Shop.Orders.Function", "Shop.Billing.Function"):
-        (use,) = index.uses_of(index.types[name])
+        (use,) = index.uses_of(index.declared(name))
         assert "ambiguous" in use.note and use.line == 7
 
 
@@ -145,9 +145,12 @@ def test_only_files_holding_an_asked_word_are_walked(tmp_path):
     sources = {"Orders.cs": ORDERS, "Keys.cs": KEYS}
     sources.update({f"Other{n}.cs": f"namespace Shop\n{{\n    class Other{n} {{ }}\n}}\n" for n in range(5)})
     index = index_of(tmp_path, sources)
-    index.uses_of(index.types["Shop.Orders.Function"])
+    index.uses_of(index.declared("Shop.Orders.Function"))
     walked = {Path(f.path).name for f in index.files if id(f) in index._symbols}
-    assert walked == {"Orders.cs", "Keys.cs"}
+    parsed = {Path(f.path).name for f in index.files if f.parsed}
+    # Orders.cs names Function only inside its own declaration: nothing there can use it from outside
+    assert walked == {"Keys.cs"}
+    assert parsed == {"Orders.cs", "Keys.cs"}
 
 
 # -- migrate ---------------------------------------------------------------------------------------------------------
