@@ -6,6 +6,8 @@ surrounding text, so nothing else in the file changes.
 
 from __future__ import annotations
 
+import functools
+
 import json
 import re
 from dataclasses import dataclass
@@ -46,7 +48,9 @@ def line_end(text: str, offset: int) -> int:
     return len(text) if end < 0 else end + 1
 
 
+@functools.lru_cache(maxsize=16)
 def newline_of(text: str) -> str:
+    """The dominant line ending (remembered per text: a plan asks it of one template once per edit)."""
     return "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n"
 
 

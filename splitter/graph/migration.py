@@ -93,7 +93,8 @@ def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto"
     repository = load_repository(path, parameters, deployer=deployer)
     workspace, analysis = repository.workspace, repository.analysis
     root = workspace.root
-    workspace.solutions = sorted(p for p in files_below(root) if p.suffix.lower() in SOLUTION_SUFFIXES)
+    all_files = files_below(root)              # one walk of the tree serves the solutions and the sources
+    workspace.solutions = sorted(p for p in all_files if p.suffix.lower() in SOLUTION_SUFFIXES)
     projects = repository.projects
     model = MigrationModel(workspace=workspace, analysis=analysis, repository=repository, projects=projects)
     if analysis.errors:
@@ -109,8 +110,9 @@ def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto"
     refuse_unknown(analysis.unknown, to_split, analysis)
     if analysis.errors:
         return model
-    all_files = files_below(root)
-    model.existing = {p.relative_to(root).as_posix() for p in all_files}
+    prefix = str(root) + os.sep
+    model.existing = {str(p)[len(prefix):].replace(os.sep, "/") if str(p).startswith(prefix)
+                      else p.relative_to(root).as_posix() for p in all_files}
     cs_files = _resolved_sources(all_files)
     references = _project_references([p for p in all_files if p.suffix.lower() in PROJECT_SUFFIXES], projects)
     sources: dict[Path, SourceProject] = {}

@@ -16,7 +16,6 @@ escapes defeat it, so such files are always walked) picks them; the others are n
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -320,8 +319,19 @@ def _named_outside(cs: CsFile, names: set[str], start: int, end: int) -> bool:
     text = cs.text
     if "\\u" in text or "\\U" in text:
         return True
-    pattern = re.compile(r"(?<![\w@])@?(?:" + "|".join(re.escape(n) for n in sorted(names)) + r")(?!\w)")
-    return any(not start <= match.start() < end for match in pattern.finditer(text))
+    for name in names:
+        at = text.find(name)
+        while at >= 0:
+            after = at + len(name)
+            if not start <= at < end and not (at and _word_char(text[at - 1])) and \
+                    not (after < len(text) and _word_char(text[after])):
+                return True
+            at = text.find(name, at + 1)
+    return False
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _outer(decl: TypeDecl, ordered: list[TypeDecl]) -> TypeDecl | None:

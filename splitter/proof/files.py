@@ -26,7 +26,7 @@ def read_bytes(model) -> "dict[str, _Raw]":
 
     def add(path: Path, source) -> None:
         text = str(path)
-        if path.is_absolute() and text.startswith(prefix) and ".." not in text and not path.is_symlink():
+        if path.is_absolute() and text.startswith(prefix) and ".." not in text:
             held.setdefault(text[len(prefix):].replace(os.sep, "/"), source)
             return
         try:
@@ -208,8 +208,8 @@ def types_kept(model, tree: PlannedTree, sources: PlannedSources) -> list[Failur
             conserved_from.add(change.source)
             conserved_to.add(change.target)
     changed_rels = (set(tree.written) | tree.removed) - conserved_from - conserved_to
-    changed = lambda cs: _rel(tree, cs.path) in changed_rels  # noqa: E731
-    conserved = lambda cs: _rel(tree, cs.path) in conserved_from  # noqa: E731
+    changed = lambda cs: tree.rel(cs.path) in changed_rels  # noqa: E731
+    conserved = lambda cs: tree.rel(cs.path) in conserved_from  # noqa: E731
     touched = [cs for target in model.targets for cs in target.source.files if changed(cs)]
     asked = {decl.full_name for cs in touched for decl in cs.all_types()}
     if not asked:
@@ -240,11 +240,3 @@ def types_kept(model, tree: PlannedTree, sources: PlannedSources) -> list[Failur
             failures.append(Failure("nothing-lost", f"method {name}.{method} is declared nowhere in the planned "
                                                     "tree"))
     return failures
-
-
-def _rel(tree: PlannedTree, path: Path) -> str | None:
-    """`tree.rel` without a system call for the usual case, an absolute path below the root."""
-    text, root = str(path), str(tree.root)
-    if path.is_absolute() and text.startswith(root + os.sep) and ".." not in text:
-        return text[len(root) + 1:].replace(os.sep, "/")
-    return tree.rel(path)

@@ -20,6 +20,7 @@ from splitter.model.textfile import MAX_TEXT_BYTES, TextFile, text_from_bytes
 class PlannedTree:
     def __init__(self, root: Path, existing: set[str], changes: ChangeSet):
         self.root = root
+        self._prefix = str(root) + os.sep
         self.written: dict[str, bytes] = {}          # relative path -> the bytes the plan writes there
         self.removed: set[str] = set()               # relative paths the plan moves away
         self.moved_to: dict[str, str] = {}
@@ -47,6 +48,9 @@ class PlannedTree:
 
     def rel(self, path: Path) -> str | None:
         """The path relative to the root, or None outside it."""
+        text = str(path)
+        if text.startswith(self._prefix) and "/." not in text and "//" not in text and os.sep == "/":
+            return text[len(self._prefix):]          # absolute and normal below the root: no system call
         absolute = Path(os.path.normpath(path if path.is_absolute() else Path.cwd() / path))
         try:
             rel = absolute.relative_to(self.root).as_posix()
