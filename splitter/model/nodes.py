@@ -1,8 +1,8 @@
 """Position-keeping document trees for JSON and YAML templates: every value knows its exact source span.
 
 Edits splice text at these spans, so a template can be changed without re-serializing (and reformatting) it.
-This module holds the tree (`Node`) and the JSON reader: JSON is parsed by tree-sitter-json (after `json.loads` has
-proved it valid and located any syntax error). YAML is read by `splitter.model.yaml_events.parse_yaml`, which builds
+This module holds the tree (`Node`) and the JSON reader: `json.loads` proves a JSON document valid (and locates any
+syntax error), then one regular-expression scan of its tokens gives every value its span. YAML is read by `splitter.model.yaml_events.parse_yaml`, which builds
 on this module (never the other way round).
 """
 
@@ -11,6 +11,8 @@ from __future__ import annotations
 import bisect
 import functools
 import json
+import re
+from json.decoder import scanstring
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -111,7 +113,20 @@ def tree_sitter_parser(grammar: str):
     return tree_sitter.Parser(tree_sitter.Language(importlib.import_module(grammar).language()))
 
 
+# One token of a document json.loads has already accepted: a string, an opening or closing bracket, a line break, or
+# a bare literal (number, true, false, null, NaN, Infinity). Blanks, commas and colons fall between tokens: in a valid
+# document a map's tokens alternate key, value, and a string holds no raw line break.
+_JSON_TOKEN = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")|([{\[])|([}\]])|(\n)|([^ \t\n\r,:{}\[\]"]+)', re.DOTALL)
+_STRING, _OPEN, _CLOSE, _NEWLINE = 1, 2, 3, 4
+_JSON_CONSTANTS = {"true": True, "false": False, "null": None,
+                   "NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
+MAX_JSON_DEPTH = 400     # deeper documents are refused here, not by a RecursionError in whatever walks the tree next
+
+
 def parse_json(text: str, path) -> Node:
+    """The document as a tree of Nodes with character offsets, 1-based lines and 0-based character columns (only a
+    line feed ends a line). `json.loads` proves the text valid (its error names the line); a single scan of the tokens
+    then builds the tree, without recursion, so a document is refused for its depth only beyond MAX_JSON_DEPTH."""
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
@@ -119,43 +134,58 @@ def parse_json(text: str, path) -> Node:
                             hint="fix the syntax; CloudFormation would reject it too") from None
     except RecursionError:
         raise SplitterError("JSON nested too deeply", path) from None
-    data = text.encode("utf-8", errors="surrogatepass")
-    tree = tree_sitter_parser("tree_sitter_json").parse(data)
-    offsets = ByteOffsets(text)
-    root = tree.root_node
-    values = [child for child in root.named_children if child.type != "comment"]
-    if len(values) != 1:
-        raise SplitterError("expected one JSON document", path)
-    counter = [0]
-    try:
-        return _json_node(values[0], data, offsets, path, counter)
-    except RecursionError:
-        raise SplitterError("JSON nested too deeply", path) from None
-
-
-def _json_node(ts, data: bytes, offsets: ByteOffsets, path, counter) -> Node:
-    counter[0] += 1
-    start, end = offsets.char(ts.start_byte), offsets.char(ts.end_byte)
-    # tree-sitter counts columns in bytes; YAML nodes and editors count characters.
-    line, column = ts.start_point[0] + 1, start - offsets.char(ts.start_byte - ts.start_point[1])
-    if ts.type == "object":
-        values: dict[str, Node] = {}
-        keys: dict[str, Node] = {}
-        for pair in ts.named_children:
-            if pair.type != "pair":
+    stack: list[tuple[Node | None, Node | None, bool]] = []
+    push, pop = stack.append, stack.pop
+    root: Node | None = None
+    container: Node | None = None     # the innermost open map or sequence
+    in_map = False                    # container is a map
+    key: Node | None = None           # the key of container whose value comes next
+    line, line_start = 1, 0
+    constants = _JSON_CONSTANTS
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.lastindex
+        if token == _NEWLINE:
+            line += 1
+            line_start = match.end()
+            continue
+        if token == _CLOSE:
+            container.end = match.end()
+            container, key, in_map = pop()
+            continue
+        start, end = match.span()
+        if token == _STRING:
+            raw = match.group()
+            # A string without a backslash is its text between the quotes.
+            value = raw[1:-1] if "\\" not in raw else scanstring(raw, 1)[0]
+            if in_map and key is None:
+                if value in container.value:
+                    raise SplitterError(f"duplicate key {value!r}", path, line,
+                                        hint="CloudFormation rejects duplicate keys; keep one")
+                key = container.keys[value] = Node("scalar", value, start, end, line, start - line_start,
+                                                   None, {}, True, '"')
                 continue
-            key_ts, value_ts = pair.child_by_field_name("key"), pair.child_by_field_name("value")
-            key = _json_node(key_ts, data, offsets, path, counter)
-            if key.value in values:
-                raise SplitterError(f"duplicate key {key.value!r}", path, key.line,
-                                    hint="CloudFormation rejects duplicate keys; keep one")
-            keys[key.value] = key
-            values[key.value] = _json_node(value_ts, data, offsets, path, counter)
-        return Node("map", values, start, end, line, column, keys=keys)
-    if ts.type == "array":
-        items = [_json_node(c, data, offsets, path, counter) for c in ts.named_children if c.type != "comment"]
-        return Node("seq", items, start, end, line, column)
-    raw = data[ts.start_byte:ts.end_byte].decode("utf-8", errors="surrogatepass")
-    # The document is valid JSON (checked above): a string without a backslash is its text between the quotes.
-    value = raw[1:-1] if ts.type == "string" and "\\" not in raw else json.loads(raw)
-    return Node("scalar", value, start, end, line, column, style='"' if ts.type == "string" else None)
+            node = Node("scalar", value, start, end, line, start - line_start, None, {}, True, '"')
+        elif token == _OPEN:
+            if text[start] == "{":
+                node = Node("map", {}, start, end, line, start - line_start)
+            else:
+                node = Node("seq", [], start, end, line, start - line_start)
+        else:
+            raw = match.group()
+            value = constants.get(raw, constants)
+            if value is constants:
+                value = float(raw) if "." in raw or "e" in raw or "E" in raw else int(raw)
+            node = Node("scalar", value, start, end, line, start - line_start)
+        if container is None:
+            root = node
+        elif key is not None:
+            container.value[key.value] = node
+            key = None
+        else:
+            container.value.append(node)
+        if token == _OPEN:
+            push((container, key, in_map))
+            if len(stack) > MAX_JSON_DEPTH:
+                raise SplitterError("JSON nested too deeply", path)
+            container, key, in_map = node, None, node.kind == "map"
+    return root

@@ -40,6 +40,7 @@ def consumers(result: Plan) -> tuple[list[str], list[Unretargeted]]:
     moved = {c.source for c in result.changes.changes if isinstance(c, Move)}
     retargeted: set[str] = set()
     left: list[Unretargeted] = []
+    lines: dict[str, frozenset[str]] = {}      # a changed file's stripped lines, split once however many mentions
     for target, projects in result.split:
         library = result.rel(target.project.folder)
         folders = tuple(result.rel(fp.folder) for fp in projects.values())
@@ -53,9 +54,12 @@ def consumers(result: Plan) -> tuple[list[str], list[Unretargeted]]:
                 continue
             change = changed.get(rel)
             if change is not None:
-                after = change.after.decode("utf-8", errors="replace").splitlines()
-                if "(" not in mention.text or _DECLARATION.match(mention.text) or \
-                        not any(line.strip() == mention.text for line in after):
+                if "(" not in mention.text or _DECLARATION.match(mention.text):
+                    continue
+                if rel not in lines:
+                    lines[rel] = frozenset(line.strip() for line in
+                                           change.after.decode("utf-8", errors="replace").splitlines())
+                if mention.text not in lines[rel]:
                     continue
             left.append(Unretargeted(rel, mention.line, mention.text, library, folders))
     return sorted(retargeted), left
