@@ -65,8 +65,7 @@ class Measure:
 
 def run_once(arguments: list[str], folder: Path, expected: int) -> tuple[float, float]:
     """(wall seconds, peak RSS in MB) of one `python ARGUMENTS FOLDER`, output discarded."""
-    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONDONTWRITEBYTECODE="1")
-    env.pop("LAMBDA_SPLIT_DEBUG", None)
+    env = bench_env()
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, *arguments, str(folder)], cwd=REPO, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -79,6 +78,23 @@ def run_once(arguments: list[str], folder: Path, expected: int) -> tuple[float, 
         raise SystemExit(f"{' '.join(arguments[:3])} {folder} exited {child.returncode}, expected {expected}:\n"
                          f"{errors[-2000:]}")
     return elapsed, usage.ru_maxrss / 1024
+
+
+PYCACHE = Path(tempfile.gettempdir()) / "lambda-split-bench-pycache"
+
+
+def bench_env() -> dict[str, str]:
+    """The children's environment: bytecode compiled once into a cache outside the checkout, as an installed
+    package has it (pip compiles on install); without it every run would compile splitter/ from source."""
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONPYCACHEPREFIX=str(PYCACHE))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("LAMBDA_SPLIT_DEBUG", None)
+    return env
+
+
+def compile_bytecode() -> None:
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "splitter")], env=bench_env(),
+                   check=True, stdout=subprocess.DEVNULL)
 
 
 def measure(folder: Path, repeat: int) -> dict[str, Measure]:
@@ -117,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="generate into (and leave, and reuse) this folder instead of a "
                                                   "temporary one")
     args = parser.parse_args(argv)
+    compile_bytecode()
     print(f"machine: {machine()}")
     print(f"best of {args.repeat}; wall time includes process start\n")
     ok = True
@@ -154,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def print_phases(folder: Path) -> None:
     """One in-process run per command with timers around each phase (benchmarks/phases.py)."""
-    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONDONTWRITEBYTECODE="1")
+    env = bench_env()
     for command in ("check", "migrate"):
         done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "phases.py"), command, str(folder)],
                               cwd=REPO, env=env, capture_output=True, text=True)

@@ -1,8 +1,14 @@
 """lambda-split: find and fix .NET Lambda projects that build x86_64 and arm64 functions from one package."""
 
-from importlib import metadata as _metadata
 
-try:        # the one version source is pyproject.toml, read from the installed package's metadata
-    __version__ = _metadata.version("lambda-split")
-except _metadata.PackageNotFoundError:      # run from a source tree that was never installed
-    __version__ = "0+unknown"
+def __getattr__(name: str) -> str:
+    """`splitter.__version__`, read on first use (importlib.metadata costs ~25 ms of every start otherwise)."""
+    if name != "__version__":
+        raise AttributeError(name)
+    from importlib import metadata
+    try:    # the one version source is pyproject.toml, read from the installed package's metadata
+        version = metadata.version("lambda-split")
+    except metadata.PackageNotFoundError:   # run from a source tree that was never installed
+        version = "0+unknown"
+    globals()["__version__"] = version
+    return version

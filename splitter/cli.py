@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from splitter import __version__, progress
+from splitter import progress
 from splitter.commands import color as colors
 from splitter.errors import SplitterError, printable
 
@@ -59,9 +59,19 @@ def parse_parameters(values: tuple[str, ...]) -> dict[str, str]:
     return result
 
 
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    """`-V`: the version, read from the package metadata only when asked."""
+    if not value or ctx.resilient_parsing:
+        return
+    import splitter
+    click.echo(f"lambda-split, version {splitter.__version__}")
+    ctx.exit()
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True,
              no_args_is_help=False)
-@click.version_option(__version__, "-V", "--version", prog_name="lambda-split")
+@click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Find and fix .NET Lambda projects whose one build serves both x86_64 and arm64 functions."""

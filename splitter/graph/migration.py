@@ -86,6 +86,8 @@ class MigrationModel:
     existing: set[str] = field(default_factory=set)     # relative paths that exist under the root (for collisions)
     repository: Repository | None = None
     projects: ProjectCache | None = None                # every project read, once (the self-check reads them again)
+    disk_sources: object | None = None                  # the input's handler resolution (graph/handlers.py), kept
+                                                        # for the self-check to compare with
 
 
 def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto") -> MigrationModel:
@@ -178,17 +180,21 @@ def _project_references(paths: list[Path], projects: ProjectCache) -> dict[Path,
 
 def _resolved_sources(all_files: list[Path]) -> list[tuple[Path, str]]:
     """Each .cs file with its resolved path as a string. Folders are resolved once each, and a file's own path only
-    when it is a link: resolving every path in full cost seconds on a monorepo (one lstat per path component)."""
-    folders: dict[Path, Path] = {}
+    when it is a link: resolving every path in full cost seconds on a monorepo (one lstat per path component).
+    Strings, not Paths, past the first: building a Path per file was most of what remained."""
+    folders: dict[Path, str] = {}
     found = []
+    islink, join, realpath = os.path.islink, os.path.join, os.path.realpath
     for path in all_files:
-        if path.suffix.lower() != ".cs":
+        name = path.name
+        if not name.lower().endswith(".cs"):
             continue
-        folder = folders.get(path.parent)
+        parent = path.parent
+        folder = folders.get(parent)
         if folder is None:
-            folder = folders[path.parent] = path.parent.resolve()
-        resolved = folder / path.name
-        found.append((path, str(resolved.resolve() if resolved.is_symlink() else resolved)))
+            folder = folders[parent] = str(parent.resolve())
+        resolved = join(folder, name)
+        found.append((path, realpath(resolved) if islink(resolved) else resolved))
     return found
 
 

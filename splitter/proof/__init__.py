@@ -25,11 +25,12 @@ def prove(model, result) -> list[Failure]:
         model.projects = ProjectCache(model.workspace)
     tree = PlannedTree(model.workspace.root, model.existing, result.changes)
     sources = PlannedSources(tree, model.projects)
-    before = DiskSources(model.projects)
+    before = model.disk_sources if isinstance(model.disk_sources, DiskSources) else DiskSources(model.projects)
     for target in model.targets:
         for source in (target.source, *target.referencing):
             sources.seed_unchanged(source.files)
             before.seed(source.files)
+    sources.adopt_unchanged_names(before)
     failures: list[Failure] = files.bytes_kept(result.changes, model, tree)
     templates = planned_templates(model, tree, failures)
     apps = planned_apps(model, tree, failures)

@@ -161,6 +161,21 @@ class PlannedSources(Sources):
             return None
 
 
+    def adopt_unchanged_names(self, before: Sources) -> None:
+        """The declared names the input's reader found, for every file the plan leaves as it is or moves with the
+        same bytes."""
+        conserved = {m.source: m.target for m in self.tree.moves if m.before == m.after}
+        names = {}
+        for key, found in before.declared_names_read().items():
+            rel = self.tree.rel(Path(key))
+            if rel is None:
+                continue
+            if rel in conserved:
+                names[str(self.tree.path(conserved[rel]))] = found
+            elif rel not in self.tree.written and rel not in self.tree.removed:
+                names[key] = found
+        self.adopt_names(names)
+
     def seed_unchanged(self, files: list[CsFile]) -> None:
         """C# files the model parsed that the plan leaves where they are, as they are."""
         self.seed([cs for cs in files if self.tree.rel(cs.path) not in self.tree.written
