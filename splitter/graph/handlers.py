@@ -20,6 +20,7 @@ from pathlib import Path
 from splitter.discover import files_below
 from splitter.errors import SplitterError
 from splitter.model.csharp import CsFile, TypeDecl, parse_file
+from splitter.model.csharp_words import WordIndex, declared_type_names
 from splitter.model.msbuild import Project, directory_build_props, load_project, msbuild_path
 from splitter.model.template import Function, Template, deployed_handler
 from splitter.model.textfile import MAX_TEXT_BYTES, text_from_bytes
@@ -69,6 +70,8 @@ class Sources:
         self._names: dict[str, set[str]] = {}              # file -> the type names its bytes declare
         self._packages: dict[str, list[Project] | None] = {}
         self._declaring_cache: dict[str, dict[str, list[Path]]] = {}
+        self._indexes: list[tuple[WordIndex, set[str]]] = []
+        self._compiled_keys: dict[str, set[str]] = {}
         self.projects = None                        # a graph.units.ProjectCache, set by subclasses
 
     def project(self, path: Path) -> Project | None:          # None: it does not exist or does not load
@@ -100,10 +103,28 @@ class Sources:
                 found.append(self._props[key])
         return found
 
-    def seed(self, files: list[CsFile]) -> None:
-        """C# files the caller already parsed (the model holds them): they are not read again."""
+    def seed(self, files: list[CsFile], words: WordIndex | None = None) -> None:
+        """C# files the caller already read (the model holds them, parsed or lazily): they are not read again. With
+        their word index, the files that may declare a name are found without a scan of each."""
+        keys = set()
         for cs in files:
-            self._parsed.setdefault(_key(cs.path), cs)
+            key = _key(cs.path)
+            keys.add(key)
+            self._parsed.setdefault(key, cs)
+        if words is not None:
+            self._indexes.append((words, keys))
+
+    def _files_declaring(self, project: Project, name: str) -> list[Path]:
+        """The compiled files of the project that may declare a type called `name` (a superset)."""
+        compiled = self.compiled(project) or []
+        pkey = _key(project.path)
+        keys = self._compiled_keys.get(pkey)
+        if keys is None:
+            keys = self._compiled_keys[pkey] = {_key(path) for path in compiled}
+        for words, seeded in self._indexes:
+            if keys <= seeded:
+                return [cs.path for cs in words.may_declare(name) if _key(cs.path) in keys]
+        return self._declaring(project).get(name, [])
 
     def compiled(self, project: Project) -> list[Path] | None:
         """The C# files the project compiles; None when that cannot be known."""
@@ -118,7 +139,8 @@ class Sources:
         found = []
         for path in self.compiled(project) or []:
             key = _key(path)
-            if key not in self._parsed and name not in self._declared_names(path, key):
+            seeded = self._parsed.get(key)
+            if (seeded is None or not seeded.parsed) and name not in self._declared_names(path, key):
                 continue
             cs = self.declarations(path)
             if cs is not None:
@@ -138,6 +160,9 @@ class Sources:
         return self._parsed[key]
 
     def _declared_names(self, path: Path, key: str) -> set[str]:
+        seeded = self._parsed.get(key)
+        if key not in self._names and seeded is not None:
+            self._names[key] = declared_type_names(seeded.text)
         if key not in self._names:
             data = self.raw(path)
             self._names[key] = {m.decode("utf-8", "replace") for m in _DECLARES.findall(data)} if data else set()
@@ -169,7 +194,7 @@ class Sources:
         when this says no); never enough to call it unresolved."""
         *outer, name = type_name.split(".")
         call = _call_of(method)
-        for path in self._declaring(project).get(name, ()):
+        for path in self._files_declaring(project, name):
             data = self.raw(path) or b""
             if call.search(data) and all(segment.encode("utf-8") in data for segment in outer):
                 return True
@@ -398,9 +423,9 @@ def refuse_unresolved_targets(model) -> None:
     do not resolve now cannot be proven, so it is refused (exit 2) naming function, handler and what is missing."""
     sources = model.disk_sources = DiskSources(model.projects)
     for target in model.targets:
-        sources.seed(target.source.files)
+        sources.seed(target.source.files, target.source.words)
         for referencing in target.referencing:
-            sources.seed(referencing.files)
+            sources.seed(referencing.files, referencing.words)
     for target in model.targets:
         problems = unresolved_in(target.units, sources)
         if problems:
