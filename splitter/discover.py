@@ -34,13 +34,18 @@ class Workspace:
     defaults: list[Path] = field(default_factory=list)
     stale_defaults: list[tuple[Path, str]] = field(default_factory=list)   # (defaults file, missing template)
     apps: list[Path] = field(default_factory=list)     # cdk.json and serverless.yml files (splitter/apps.py)
+    _shown: dict = field(default_factory=dict, repr=False, compare=False)
 
     def display(self, path: Path) -> str:
-        """A path as the user should read it: relative to the current folder when below it."""
-        try:
-            return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-        except ValueError:
-            return str(path)
+        """A path as the user should read it: relative to the current folder when below it (remembered per path
+        and folder: a report names one template hundreds of times)."""
+        key = (path, os.getcwd())
+        if key not in self._shown:
+            try:
+                self._shown[key] = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+            except ValueError:
+                self._shown[key] = str(path)
+        return self._shown[key]
 
     def relative(self, path: Path) -> str:
         try:

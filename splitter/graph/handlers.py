@@ -71,7 +71,7 @@ class Sources:
         self._packages: dict[str, list[Project] | None] = {}
         self._declaring_cache: dict[str, dict[str, list[Path]]] = {}
         self._indexes: list[tuple[WordIndex, set[str]]] = []
-        self._compiled_keys: dict[str, set[str]] = {}
+        self._coverage: dict[str, tuple[list, list]] = {}
         self.projects = None                        # a graph.units.ProjectCache, set by subclasses
 
     def project(self, path: Path) -> Project | None:          # None: it does not exist or does not load
@@ -86,7 +86,8 @@ class Sources:
     def raw(self, path: Path) -> bytes | None:
         key = _key(path)
         if key not in self._raw:
-            self._raw[key] = self.read_raw(path)
+            seeded = self._parsed.get(key)      # a seeded file's bytes are the ones its reader read
+            self._raw[key] = seeded.source.raw if seeded is not None else self.read_raw(path)
         return self._raw[key]
 
     def props(self, project: Project) -> list[Project]:
@@ -115,16 +116,25 @@ class Sources:
             self._indexes.append((words, keys))
 
     def _files_declaring(self, project: Project, name: str) -> list[Path]:
-        """The compiled files of the project that may declare a type called `name` (a superset)."""
-        compiled = self.compiled(project) or []
+        """The compiled files of the project that may declare a type called `name` (a superset): those a seeded word
+        index covers are looked up in it, the others scanned once each."""
         pkey = _key(project.path)
-        keys = self._compiled_keys.get(pkey)
-        if keys is None:
-            keys = self._compiled_keys[pkey] = {_key(path) for path in compiled}
-        for words, seeded in self._indexes:
-            if keys <= seeded:
-                return [cs.path for cs in words.may_declare(name) if _key(cs.path) in keys]
-        return self._declaring(project).get(name, [])
+        plan = self._coverage.get(pkey)
+        if plan is None:
+            compiled = self.compiled(project) or []
+            remaining = {_key(path): path for path in compiled}
+            parts = []
+            for words, seeded in self._indexes:
+                part = remaining.keys() & seeded
+                if part:
+                    parts.append((words, part))
+                    for key in part:
+                        del remaining[key]
+            plan = self._coverage[pkey] = (parts, list(remaining.items()))
+        parts, rest = plan
+        found = [cs.path for words, part in parts for cs in words.may_declare(name) if _key(cs.path) in part]
+        found += [path for key, path in rest if name in self._declared_names(path, key)]
+        return found
 
     def compiled(self, project: Project) -> list[Path] | None:
         """The C# files the project compiles; None when that cannot be known."""

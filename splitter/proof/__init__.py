@@ -28,9 +28,10 @@ def prove(model, result) -> list[Failure]:
     before = model.disk_sources if isinstance(model.disk_sources, DiskSources) else DiskSources(model.projects)
     for target in model.targets:
         for source in (target.source, *target.referencing):
-            sources.seed_unchanged(source.files)
+            sources.seed_unchanged(source.files, source.words)
             before.seed(source.files)
     sources.adopt_unchanged_names(before)
+    sources.seed_moved(model)
     failures: list[Failure] = files.bytes_kept(result.changes, model, tree)
     templates = planned_templates(model, tree, failures)
     apps = planned_apps(model, tree, failures)

@@ -13,6 +13,7 @@ from splitter.errors import SplitterError
 from splitter.graph.handlers import Sources
 from splitter.graph.migration import compile_items
 from splitter.model.csharp import CsFile
+from splitter.model.csharp_words import WordIndex
 from splitter.model.msbuild import PROJECT_SUFFIXES, Project, directory_build_props, load_project
 from splitter.model.textfile import MAX_TEXT_BYTES, TextFile, text_from_bytes
 
@@ -176,7 +177,20 @@ class PlannedSources(Sources):
                 names[key] = found
         self.adopt_names(names)
 
-    def seed_unchanged(self, files: list[CsFile]) -> None:
-        """C# files the model parsed that the plan leaves where they are, as they are."""
+    def seed_moved(self, model) -> None:
+        """The C# files the plan moves with the same bytes, at their new paths (read lazily from the text the model
+        holds), with a word index: which of them may declare a handler's type is looked up, not scanned."""
+        held = {self.tree.rel(cs.path): cs for target in model.targets for cs in target.source.files}
+        moved = []
+        for move in self.tree.moves:
+            cs = held.get(move.source)
+            if cs is not None and move.before == move.after:
+                moved.append(CsFile(self.tree.path(move.target), cs.source, lazy=True))
+        if moved:
+            self.seed(moved, WordIndex(moved))
+
+    def seed_unchanged(self, files: list[CsFile], words: WordIndex | None = None) -> None:
+        """C# files the model read that the plan leaves where they are, as they are (with the word index over them
+        and others: only the files seeded here are looked up in it)."""
         self.seed([cs for cs in files if self.tree.rel(cs.path) not in self.tree.written
-                   and self.tree.rel(cs.path) not in self.tree.removed])
+                   and self.tree.rel(cs.path) not in self.tree.removed], words)
