@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import json
 import os
 import subprocess
@@ -185,11 +186,28 @@ def _apply_where(root: Path) -> str:
 
 def _shown(root: Path, rel: str) -> str:
     """A path below the root as the user reads it: relative to the current folder when below it, else absolute."""
+    prefix = _cwd_below(root, os.getcwd())
+    if prefix is not None:
+        if not prefix:
+            return rel or "."
+        if rel == prefix or rel.startswith(prefix + "/"):
+            return rel[len(prefix) + 1:] or "."
     full = root / rel if rel else root
     try:
         return full.relative_to(Path.cwd().resolve()).as_posix() or "."
     except ValueError:
         return str(full)
+
+
+@functools.lru_cache(maxsize=8)
+def _cwd_below(root: Path, cwd: str) -> str | None:
+    """The current folder relative to the root ("" at the root), None outside it: resolved once per folder, not once
+    per printed path (a summary prints hundreds)."""
+    try:
+        rel = Path(cwd).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return None
+    return "" if rel == "." else rel
 
 
 def _consumer_summary(root: Path, retargeted: list[str], left) -> None:

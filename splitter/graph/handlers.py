@@ -71,7 +71,7 @@ class Sources:
         self._packages: dict[str, list[Project] | None] = {}
         self._declaring_cache: dict[str, dict[str, list[Path]]] = {}
         self._indexes: list[tuple[WordIndex, set[str]]] = []
-        self._coverage: dict[str, tuple[list, list]] = {}
+        self._coverage: dict[str, tuple[list, dict[str, list[Path]]]] = {}
         self.projects = None                        # a graph.units.ProjectCache, set by subclasses
 
     def project(self, path: Path) -> Project | None:          # None: it does not exist or does not load
@@ -104,9 +104,12 @@ class Sources:
                 found.append(self._props[key])
         return found
 
-    def seed(self, files: list[CsFile], words: WordIndex | None = None) -> None:
+    def seed(self, files: list[CsFile], words: WordIndex | None = None, project: Project | None = None) -> None:
         """C# files the caller already read (the model holds them, parsed or lazily): they are not read again. With
-        their word index, the files that may declare a name are found without a scan of each."""
+        their word index, the files that may declare a name are found without a scan of each; with the project
+        they are all its compiled files, so its folder is not walked again."""
+        if project is not None:
+            self._compiled.setdefault(_key(project.path), [cs.path for cs in files])
         keys = set()
         for cs in files:
             key = _key(cs.path)
@@ -130,10 +133,14 @@ class Sources:
                     parts.append((words, part))
                     for key in part:
                         del remaining[key]
-            plan = self._coverage[pkey] = (parts, list(remaining.items()))
+            rest: dict[str, list[Path]] = {}        # declared name -> the files scanned that declare it
+            for key, path in remaining.items():
+                for declared in self._declared_names(path, key):
+                    rest.setdefault(declared, []).append(path)
+            plan = self._coverage[pkey] = (parts, rest)
         parts, rest = plan
         found = [cs.path for words, part in parts for cs in words.may_declare(name) if _key(cs.path) in part]
-        found += [path for key, path in rest if name in self._declared_names(path, key)]
+        found += rest.get(name, ())
         return found
 
     def compiled(self, project: Project) -> list[Path] | None:
@@ -433,9 +440,8 @@ def refuse_unresolved_targets(model) -> None:
     do not resolve now cannot be proven, so it is refused (exit 2) naming function, handler and what is missing."""
     sources = model.disk_sources = DiskSources(model.projects)
     for target in model.targets:
-        sources.seed(target.source.files, target.source.words)
-        for referencing in target.referencing:
-            sources.seed(referencing.files, referencing.words)
+        for source in (target.source, *target.referencing):
+            sources.seed(source.files, source.words, source.project)
     for target in model.targets:
         problems = unresolved_in(target.units, sources)
         if problems:

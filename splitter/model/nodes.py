@@ -113,11 +113,13 @@ def tree_sitter_parser(grammar: str):
     return tree_sitter.Parser(tree_sitter.Language(importlib.import_module(grammar).language()))
 
 
-# One token of a document json.loads has already accepted: a string, an opening or closing bracket, a line break, or
-# a bare literal (number, true, false, null, NaN, Infinity). Blanks, commas and colons fall between tokens: in a valid
-# document a map's tokens alternate key, value, and a string holds no raw line break.
-_JSON_TOKEN = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")|([{\[])|([}\]])|(\n)|([^ \t\n\r,:{}\[\]"]+)', re.DOTALL)
-_STRING, _OPEN, _CLOSE, _NEWLINE = 1, 2, 3, 4
+# One token of a document json.loads has already accepted: a string, an opening or closing bracket, or a bare literal
+# (number, true, false, null, NaN, Infinity). Blanks, commas and colons fall between tokens: in a valid document a
+# map's tokens alternate key, value, and a string holds no raw line break. Lines are found by bisecting the line
+# starts, once per line that holds a token, not by a token per line break.
+_JSON_TOKEN = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")|([{\[])|([}\]])|([^ \t\n\r,:{}\[\]"]+)', re.DOTALL)
+_STRING, _OPEN, _CLOSE = 1, 2, 3
+_LINE_BREAK = re.compile(r"\n")
 _JSON_CONSTANTS = {"true": True, "false": False, "null": None,
                    "NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
 MAX_JSON_DEPTH = 400     # deeper documents are refused here, not by a RecursionError in whatever walks the tree next
@@ -134,25 +136,32 @@ def parse_json(text: str, path) -> Node:
                             hint="fix the syntax; CloudFormation would reject it too") from None
     except RecursionError:
         raise SplitterError("JSON nested too deeply", path) from None
+    starts = [0]                      # the offset each line starts at
+    starts += [m.end() for m in _LINE_BREAK.finditer(text)]
+    lines = len(starts)
+    beyond = len(text) + 1
+    line, line_start = 1, 0
+    next_line = starts[1] if lines > 1 else beyond      # where the line after `line` starts
+    find_line = bisect.bisect_right
     stack: list[tuple[Node | None, Node | None, bool]] = []
     push, pop = stack.append, stack.pop
     root: Node | None = None
     container: Node | None = None     # the innermost open map or sequence
     in_map = False                    # container is a map
     key: Node | None = None           # the key of container whose value comes next
-    line, line_start = 1, 0
     constants = _JSON_CONSTANTS
+    new = Node
     for match in _JSON_TOKEN.finditer(text):
         token = match.lastindex
-        if token == _NEWLINE:
-            line += 1
-            line_start = match.end()
-            continue
         if token == _CLOSE:
             container.end = match.end()
             container, key, in_map = pop()
             continue
         start, end = match.span()
+        if start >= next_line:
+            line = find_line(starts, start, line)
+            line_start = starts[line - 1]
+            next_line = starts[line] if line < lines else beyond
         if token == _STRING:
             raw = match.group()
             # A string without a backslash is its text between the quotes.
@@ -161,21 +170,21 @@ def parse_json(text: str, path) -> Node:
                 if value in container.value:
                     raise SplitterError(f"duplicate key {value!r}", path, line,
                                         hint="CloudFormation rejects duplicate keys; keep one")
-                key = container.keys[value] = Node("scalar", value, start, end, line, start - line_start,
-                                                   None, {}, True, '"')
+                key = container.keys[value] = new("scalar", value, start, end, line, start - line_start,
+                                                  None, {}, True, '"')
                 continue
-            node = Node("scalar", value, start, end, line, start - line_start, None, {}, True, '"')
+            node = new("scalar", value, start, end, line, start - line_start, None, {}, True, '"')
         elif token == _OPEN:
             if text[start] == "{":
-                node = Node("map", {}, start, end, line, start - line_start)
+                node = new("map", {}, start, end, line, start - line_start)
             else:
-                node = Node("seq", [], start, end, line, start - line_start)
+                node = new("seq", [], start, end, line, start - line_start)
         else:
             raw = match.group()
             value = constants.get(raw, constants)
             if value is constants:
                 value = float(raw) if "." in raw or "e" in raw or "E" in raw else int(raw)
-            node = Node("scalar", value, start, end, line, start - line_start)
+            node = new("scalar", value, start, end, line, start - line_start)
         if container is None:
             root = node
         elif key is not None:
