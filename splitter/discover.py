@@ -267,5 +267,6 @@ def files_below(root: Path) -> list[Path]:
     found = []
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        found.extend(Path(folder, f) for f in sorted(files))
+        here = Path(folder)
+        found.extend(here / f for f in sorted(files))
     return found

@@ -48,7 +48,7 @@ def mentions_of(root: Path, folder: Path, files: list[Path], texts: dict[Path, s
     texts = {} if texts is None else texts
     patterns: dict[Path, tuple[set[str], re.Pattern]] = {}
     for path in files:
-        if not _scanned(path) or str(path).startswith(inside):
+        if str(path).startswith(inside) or not _scanned(path):
             continue
         if path not in texts:
             texts[path] = _read(path)

@@ -182,17 +182,16 @@ def _resolved_sources(all_files: list[Path]) -> list[tuple[Path, str]]:
     """Each .cs file with its resolved path as a string. Folders are resolved once each, and a file's own path only
     when it is a link: resolving every path in full cost seconds on a monorepo (one lstat per path component).
     Strings, not Paths, past the first: building a Path per file was most of what remained."""
-    folders: dict[Path, str] = {}
+    folders: dict[str, str] = {}
     found = []
     islink, join, realpath = os.path.islink, os.path.join, os.path.realpath
     for path in all_files:
-        name = path.name
+        parent, _, name = str(path).rpartition(os.sep)
         if not name.lower().endswith(".cs"):
             continue
-        parent = path.parent
         folder = folders.get(parent)
         if folder is None:
-            folder = folders[parent] = str(parent.resolve())
+            folder = folders[parent] = str(path.parent.resolve())
         resolved = join(folder, name)
         found.append((path, realpath(resolved) if islink(resolved) else resolved))
     return found

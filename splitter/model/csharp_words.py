@@ -44,6 +44,16 @@ class WordIndex:
         self._index: dict[bytes, list[int]] | None = None
         self._escaped: list[int] = []
         self._declared: dict[int, set[str]] = {}
+        self._parent: WordIndex | None = None
+        self._from_parent: dict[int, int] = {}      # a view: the parent's file number -> this index's
+
+    def view(self, files: dict[int, CsFile]) -> "WordIndex":
+        """An index of other files with the same texts as some of these (a file moved byte for byte), keyed by
+        their number here: answered from this index, never built again."""
+        seen = WordIndex(list(files.values()))
+        seen._parent = self
+        seen._from_parent = {number: mine for mine, number in enumerate(files)}
+        return seen
 
     def _build(self) -> dict[bytes, list[int]]:
         if self._index is None:
@@ -62,6 +72,9 @@ class WordIndex:
         return self._index
 
     def _numbers(self, words) -> list[int]:
+        if self._parent is not None:
+            mine = self._from_parent
+            return sorted(mine[n] for n in self._parent._numbers(words) if n in mine)
         index = self._build()
         numbers: set[int] = set(self._escaped)
         for word in words:
@@ -75,8 +88,10 @@ class WordIndex:
     def may_declare(self, name: str) -> list[CsFile]:
         """The files that may declare a type called `name` (a superset: a parse says which do)."""
         found = []
-        escaped = set(self._escaped)
-        for number in self._numbers((name,)):
+        numbers = self._numbers((name,))
+        escaped = set(self._escaped) if self._parent is None else \
+            {self._from_parent[n] for n in self._parent._escaped if n in self._from_parent}
+        for number in numbers:
             cs = self.files[number]
             declared = self._declared.get(number)
             if declared is None:

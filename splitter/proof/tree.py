@@ -180,14 +180,15 @@ class PlannedSources(Sources):
     def seed_moved(self, model) -> None:
         """The C# files the plan moves with the same bytes, at their new paths (read lazily from the text the model
         holds), with a word index: which of them may declare a handler's type is looked up, not scanned."""
-        held = {self.tree.rel(cs.path): cs for target in model.targets for cs in target.source.files}
-        moved = []
-        for move in self.tree.moves:
-            cs = held.get(move.source)
-            if cs is not None and move.before == move.after:
-                moved.append(CsFile(self.tree.path(move.target), cs.source, lazy=True))
-        if moved:
-            self.seed(moved, WordIndex(moved))
+        for target in model.targets:
+            held = {self.tree.rel(cs.path): (number, cs) for number, cs in enumerate(target.source.files)}
+            moved: dict[int, CsFile] = {}
+            for move in self.tree.moves:
+                number, cs = held.get(move.source, (None, None))
+                if cs is not None and move.before == move.after:
+                    moved[number] = CsFile(self.tree.path(move.target), cs.source, lazy=True)
+            if moved:
+                self.seed(list(moved.values()), target.source.words.view(moved))
 
     def seed_unchanged(self, files: list[CsFile], words: WordIndex | None = None) -> None:
         """C# files the model read that the plan leaves where they are, as they are (with the word index over them
