@@ -65,13 +65,15 @@ def mentions_of(root: Path, folder: Path, files: list[Path], texts: dict[Path, s
         forms, pattern = patterns[path.parent]
         if not any(form in text for form in forms):
             continue
+        resolved = None
         for number, line in enumerate(text.splitlines(), 1):
             stripped = line.strip()
             if stripped.startswith(COMMENT_STARTS):
                 continue
             match = pattern.search(line)
             if match:
-                found.append(Mention(path.resolve(), number, stripped, match.group(1)))
+                resolved = resolved or path.resolve()
+                found.append(Mention(resolved, number, stripped, match.group(1)))
     return found
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from splitter.discover import files_below
 from splitter.errors import SplitterError
 from splitter.model.csharp import CsFile, TypeDecl, parse_file
-from splitter.model.csharp_words import WordIndex, declared_type_names
+from splitter.model.csharp_words import WordIndex, declared_type_names, declared_type_names_in
 from splitter.model.msbuild import Project, directory_build_props, load_project, msbuild_path
 from splitter.model.template import Function, Template, deployed_handler
 from splitter.model.textfile import MAX_TEXT_BYTES, text_from_bytes
@@ -39,10 +39,6 @@ class Unresolved:
 
     def __str__(self) -> str:
         return f"{self.function.logical_id}'s handler {self.handler} {self.missing}"
-
-
-# A type declaration's name as C# writes it: enough to tell which files to parse for a type.
-_DECLARES = re.compile(rb"\b(?:class|struct|record|interface)\s+@?(\w+)")
 
 
 def _key(path: Path) -> str:
@@ -182,7 +178,7 @@ class Sources:
             self._names[key] = declared_type_names(seeded.text)
         if key not in self._names:
             data = self.raw(path)
-            self._names[key] = {m.decode("utf-8", "replace") for m in _DECLARES.findall(data)} if data else set()
+            self._names[key] = declared_type_names_in(data) if data else set()
         return self._names[key]
 
     def declared_names_read(self) -> dict[str, set[str]]:

@@ -20,10 +20,13 @@ from splitter.model.csharp import CsFile
 # character (identifiers may hold letters of any script).
 _SEPARATORS = bytes(c if (chr(c).isalnum() and c < 128) or c == 0x5F or c >= 0x80 else 0x20 for c in range(256))
 
-# `class Foo`, `record struct Foo`, `delegate Task<int> Foo(`: the names a file may declare as types.
-_TYPE_DECLARATION = re.compile(
-    r"\b(?:record\s+(?:class|struct)|class|struct|interface|record|enum)\s+@?(\w+)"
-    r"|\bdelegate\s+[\w<>\[\],.?\s]*?\b(\w+)\s*(?:<[^;{}()]*>)?\s*\(")
+# `class Foo`, `record struct Foo`, `delegate Task<int> Foo(`: the names a file may declare as types, matched at each
+# place a keyword starts a word (found with str.find: one regex over the whole text tried every alternative at every
+# character, five times slower).
+_AFTER_KEYWORD = re.compile(r"(?:record\s+(?:class|struct)|class|struct|interface|record|enum)\s+@?(\w+)")
+_AFTER_DELEGATE = re.compile(r"delegate\s+[\w<>\[\],.?\s]*?\b(\w+)\s*(?:<[^;{}()]*>)?\s*\(")
+_DECLARING = (("class", _AFTER_KEYWORD), ("struct", _AFTER_KEYWORD), ("interface", _AFTER_KEYWORD),
+              ("record", _AFTER_KEYWORD), ("enum", _AFTER_KEYWORD), ("delegate", _AFTER_DELEGATE))
 # A namespace declaration at the start of a line. Exact for a file with one of them and nothing that can make a
 # line start inside a comment or a string (a block comment, a verbatim or raw string, a preprocessor directive).
 _NAMESPACE = re.compile(r"(?m)^[ \t]*namespace[ \t]+@?([\w.@ \t]+?)[ \t]*(?:[;{]|$)")
@@ -101,8 +104,39 @@ class WordIndex:
         return found
 
 
+_DECLARING_BYTES = tuple((keyword.encode(), re.compile(after.pattern.encode())) for keyword, after in _DECLARING)
+_IDENTIFIER_BYTES = frozenset(c for c in range(256) if _SEPARATORS[c] != 0x20)
+
+
 def declared_type_names(text: str) -> set[str]:
-    return {a or b for a, b in _TYPE_DECLARATION.findall(text)}
+    found = set()
+    find = text.find
+    for keyword, after in _DECLARING:
+        at = find(keyword)
+        while at >= 0:
+            before = text[at - 1] if at else " "
+            if not (before.isalnum() or before == "_"):
+                match = after.match(text, at)
+                if match:
+                    found.add(match.group(1))
+            at = find(keyword, at + 1)
+    return found
+
+
+def declared_type_names_in(data: bytes) -> set[str]:
+    """declared_type_names of a file's bytes, before they are decoded (`check` reads thousands of files only to
+    learn which to parse): ASCII keywords, a name as its UTF-8 decodes."""
+    found = set()
+    find = data.find
+    for keyword, after in _DECLARING_BYTES:
+        at = find(keyword)
+        while at >= 0:
+            if not at or data[at - 1] not in _IDENTIFIER_BYTES:
+                match = after.match(data, at)
+                if match:
+                    found.add(match.group(1).decode("utf-8", "replace"))
+            at = find(keyword, at + 1)
+    return found
 
 
 def declared_namespaces(text: str) -> set[str] | None:
@@ -121,4 +155,5 @@ def alias_names(text: str) -> set[str]:
     return set(_ALIAS.findall(text)) if "using" in text else set()
 
 
-__all__ = ["WordIndex", "alias_names", "declared_namespaces", "declared_type_names", "words_of"]
+__all__ = ["WordIndex", "alias_names", "declared_namespaces", "declared_type_names", "declared_type_names_in",
+           "words_of"]
