@@ -391,7 +391,8 @@ class DiskSources(Sources):
 
     def read_raw(self, path: Path) -> bytes | None:
         try:
-            return path.read_bytes() if path.stat().st_size <= MAX_TEXT_BYTES else None
+            with open(path, "rb") as file:
+                return file.read() if os.fstat(file.fileno()).st_size <= MAX_TEXT_BYTES else None
         except OSError:
             return None
 

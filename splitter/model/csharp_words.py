@@ -12,6 +12,7 @@ parse, the namespaces it declares.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 
 from splitter.model.csharp import CsFile
@@ -60,17 +61,13 @@ class WordIndex:
 
     def _build(self) -> dict[bytes, list[int]]:
         if self._index is None:
-            index: dict[bytes, list[int]] = {}
+            index: defaultdict[bytes, list[int]] = defaultdict(list)
             for number, cs in enumerate(self.files):
                 text = cs.text
                 if "\\u" in text or "\\U" in text:
                     self._escaped.append(number)
                 for word in words_of(text):
-                    found = index.get(word)
-                    if found is None:
-                        index[word] = [number]
-                    else:
-                        found.append(number)
+                    index[word].append(number)
             self._index = index
         return self._index
 

@@ -18,7 +18,7 @@ from typing import Any, Iterator
 
 from splitter.errors import SplitterError
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     kind: str                      # "map", "seq" or "scalar"
     value: Any                     # map: dict[str, Node]; seq: list[Node]; scalar: str/int/float/bool/None

@@ -7,6 +7,7 @@ outside the edited spans.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,11 +107,12 @@ def detect_indent(text: str, default: str = "  ") -> str:
 
 def read_text(path: Path) -> TextFile:
     try:
-        size = path.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            raise SplitterError(f"file is {size // (1024 * 1024)} MiB, too large to be a source file", path,
-                                hint="point lambda-split at the solution, not at build output")
-        raw = path.read_bytes()
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            if size > MAX_TEXT_BYTES:
+                raise SplitterError(f"file is {size // (1024 * 1024)} MiB, too large to be a source file", path,
+                                    hint="point lambda-split at the solution, not at build output")
+            raw = file.read()
     except OSError as exc:
         raise SplitterError(f"cannot read file: {exc.strerror}", path) from None
     return text_from_bytes(path, raw)
