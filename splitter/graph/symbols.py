@@ -1,9 +1,13 @@
 """One symbol index per project being split: its declared types, and which code refers to each of them, bound the
 way the C# compiler binds names as far as syntax allows.
 
-A simple name binds through the enclosing types, then each enclosing namespace from the innermost out: a type of
-that namespace first, then the usings written in that namespace block (aliases, `using static`, imported
-namespaces; the compilation unit's level also sees every file's `global using`). A dotted name binds its first
+A simple name binds through the enclosing types (their nested types; in an expression, a field, property, event
+or method of that name, which hides any type: `Function.Length` reads the property `Function`), then each enclosing
+namespace from the innermost out: a type of that namespace first, then the usings written in that namespace block
+(aliases, `using static`, imported namespaces; the compilation unit's level also sees every file's `global using`).
+A `using static T;` or `using A = T;` directive is itself a use of T: the compiler rejects it when T is missing,
+used or not. Parameters and locals are not tracked: one named like a type still counts as a use of it (a type kept
+in the library for nothing, never a build broken). A dotted name binds its first
 segment that way (or from the global namespace after `global::`), then walks namespaces and nested types; in an
 expression the walk stops at the first member (`Keys.Function` uses `Keys`, never a type named `Function`).
 Where syntax cannot decide the answer is "used", with the reason: a name two imported namespaces both declare,
@@ -39,6 +43,16 @@ class Use:
     def line(self) -> int:
         return self.file.source.line_of(self.offset)
 
+    @property
+    def who(self) -> str:
+        """The type around the use, or what the code outside every type is (a using directive, an attribute)."""
+        if self.user is not None:
+            return self.user.full_name
+        text = self.file.text
+        end = text.find("\n", self.offset)
+        line = text[text.rfind("\n", 0, self.offset) + 1:end if end >= 0 else len(text)].lstrip()
+        return _outside_types(line, self.file.path.name)
+
     def describe(self, what: str, root: Path | None = None) -> str:
         """`src/Shop/Startup.cs:32: Shop.Startup uses Shop.Functions.Resize (new Resize())`, `what` being
         "uses Shop.Functions.Resize"."""
@@ -48,8 +62,8 @@ class Use:
                 path = path.relative_to(root)
             except ValueError:
                 pass
-        user = self.user.full_name if self.user is not None else f"an attribute of {self.file.path.name}"
         note = f"; {self.note}" if self.note else ""
+        user = self.who
         return f"{path.as_posix()}:{self.line}: {user} {what} ({self.text}{note})"
 
 
@@ -211,6 +225,10 @@ class SymbolIndex:
             for decl, note in self._bind(cs, symbols, reference):
                 self._uses.setdefault(decl.full_name, []).append(
                     Use(cs, reference.offset, self._user(cs, reference.offset), reference.context, note))
+        for scope in symbols.scopes:
+            for using in scope.usings:
+                for decl in self._directive_targets(scope, using):
+                    self._uses.setdefault(decl.full_name, []).append(Use(cs, using.offset, None, using.text))
         for name, offset, context in symbols.members:
             self._calls.setdefault(name, []).append(Use(cs, offset, self._user(cs, offset), context))
         for text, offset in symbols.strings:
@@ -222,6 +240,21 @@ class SymbolIndex:
                         self._uses.setdefault(decl.full_name, []).append(Use(
                             cs, offset, self._user(cs, offset), " ".join(text.split())[:70],
                             "its full name in a string may be reflection (Type.GetType)"))
+
+    def _directive_targets(self, scope: Scope, using: Using) -> list[TypeDecl]:
+        """The project type a `using static T;` or `using A = T;` names: the directive itself needs T to exist (the
+        compiler rejects it otherwise, used or not). Its target binds as a full name, else inside the namespace
+        the directive is written in, or one around it."""
+        if using.kind == "namespace" or not using.target or using.offset < 0:
+            return []
+        self.load(using.target[-1])
+        written = ".".join(using.target)
+        parts = scope.namespace.split(".") if scope.namespace else []
+        for n in range(len(parts), -1, -1):
+            full = ".".join(parts[:n] + [written]) if n else written
+            if full in self.types:
+                return [self.types[full]]
+        return []
 
     def _user(self, cs: CsFile, offset: int) -> TypeDecl | None:
         starts, ordered = self._spans[id(cs)]
@@ -243,7 +276,7 @@ class SymbolIndex:
             first = [("ns", segments[0], "")] if segments[0] in self.namespaces else \
                 [("type", segments[0], "")] if segments[0] in self.types else []
         else:
-            first = self._lookup(cs, symbols, reference.offset, segments[0])
+            first = self._lookup(cs, symbols, reference.offset, segments[0], not reference.in_type)
         for kind, name, note in first:
             if kind == "type":
                 found.append((self.types[name], note))
@@ -260,13 +293,17 @@ class SymbolIndex:
                     break
         return found
 
-    def _lookup(self, cs: CsFile, symbols: FileSymbols, offset: int, name: str) -> list[tuple[str, str, str]]:
-        """What a simple name binds to at `offset`: [("type" | "ns", full name, note)]; several when ambiguous."""
+    def _lookup(self, cs: CsFile, symbols: FileSymbols, offset: int, name: str,
+                value: bool = False) -> list[tuple[str, str, str]]:
+        """What a simple name binds to at `offset`: [("type" | "ns", full name, note)]; several when ambiguous.
+        A `value` (a name in an expression) binds to a member of that name of an enclosing type first."""
         user = self._user(cs, offset)
         while user is not None:
             nested = f"{user.full_name}.{name}"
             if nested in self.types:
                 return [("type", nested, "")]
+            if value and any(m.kind in _VALUE_MEMBERS and name in m.names for m in user.members):
+                return []
             user = _outer(user, self._spans[id(cs)][1])
         scopes = [s for s in symbols.scopes if s.start <= offset < s.end or s.namespace == ""]
         scopes.sort(key=lambda s: (s.namespace.count(".") if s.namespace else -1, s.start), reverse=True)
@@ -312,6 +349,18 @@ class SymbolIndex:
             if imported:
                 return [("type", imported[0], "")]
         return []
+
+
+_VALUE_MEMBERS = ("field", "property", "event", "method", "constant")
+
+
+def _outside_types(text: str, file_name: str) -> str:
+    """Who uses a type from outside every type declaration, by what its line starts with."""
+    if text.startswith(("using ", "global using ")):
+        return f"a using directive of {file_name}"
+    if text.replace(" ", "").startswith(("[assembly:", "[module:")):
+        return f"an assembly attribute of {file_name}"
+    return f"top-level code of {file_name}"
 
 
 def _named_outside(cs: CsFile, names: set[str], start: int, end: int) -> bool:

@@ -48,6 +48,8 @@ class Using:
     target: tuple[str, ...]      # the dotted name it imports
     alias: str = ""
     is_global: bool = False
+    offset: int = -1             # character offset of the directive (-1: not read from a file's tree)
+    text: str = ""               # the directive, one line, for messages
 
 
 @dataclass
@@ -151,13 +153,16 @@ class _Reader:
         alias = node.child_by_field_name("alias") or node.child_by_field_name("name")
         names = [c for c in node.named_children if c.type in ("identifier", "qualified_name", "alias_qualified_name",
                                                               "generic_name") and c != alias]
+        where = self.char(node)
+        written = " ".join(self.text(node).split())
+        written = written if len(written) <= 70 else written[:67] + "..."
         if alias is not None and any(c.type == "=" for c in node.children):
             target = self.dotted(names[-1]) if names else ()
-            scope.usings.append(Using("alias", target, identifier(self.text(alias)), is_global))
+            scope.usings.append(Using("alias", target, identifier(self.text(alias)), is_global, where, written))
         elif names or alias is not None:
             target = self.dotted(names[-1] if names else alias)
             kind = "static" if any(c.type == "static" for c in node.children) else "namespace"
-            scope.usings.append(Using(kind, target, "", is_global))
+            scope.usings.append(Using(kind, target, "", is_global, where, written))
 
     def dotted(self, node) -> tuple[str, ...]:
         if node is None:
@@ -215,7 +220,7 @@ class _Reader:
             if kind == "identifier":
                 parent = node.parent
                 if not self.declared_name(node, parent):
-                    self.reference(node, (identifier(self.text(node)),), True)
+                    self.reference(node, (identifier(self.text(node)),), not _in_expression(node))
                 if parent is not None and parent.type in ("member_access_expression", "invocation_expression",
                                                           "member_binding_expression"):
                     self.member(node, identifier(self.text(node)))
@@ -316,7 +321,7 @@ class _Reader:
             kind = node.type
             if kind == "identifier":
                 if not self.declared_name(node, node.parent):
-                    self.reference(node, (identifier(self.text(node)),), True)
+                    self.reference(node, (identifier(self.text(node)),), not _in_expression(node))
             elif kind in CHAIN_NODES:
                 self.reference(node, self.dotted(node), True, kind == "alias_qualified_name" or
                                node.named_children[0].type == "alias_qualified_name")
@@ -366,6 +371,21 @@ class _Reader:
             return True
         return ptype in DECLARING and field_name not in ("type", "returns", None) or \
             ptype in ("labeled_statement", "goto_statement") and field_name is None
+
+
+# Where a simple name can only be a value (an expression), never a type: there a member of an enclosing type of
+# that name hides a type of the namespace (`Function.Length` reads the property `Function`).
+_VALUE_PARENTS = {"argument": None, "return_statement": None, "equals_value_clause": None, "interpolation": None,
+                  "arrow_expression_clause": None, "expression_statement": None,
+                  "assignment_expression": "right", "invocation_expression": "function"}
+
+
+def _in_expression(node) -> bool:
+    parent = node.parent
+    if parent is None or parent.type not in _VALUE_PARENTS:
+        return False
+    wanted = _VALUE_PARENTS[parent.type]
+    return wanted is None or _field(parent, node) == wanted
 
 
 def _field(parent, child) -> str | None:

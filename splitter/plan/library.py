@@ -101,7 +101,7 @@ def edit_tests(target: SplitTarget, projects: dict[str, FunctionProject], result
     for other in target.referencing:
         lost = namespaces.words_lost(None)
         imported = {u for cs in (other.files_with(*lost) if lost else ()) for u in cs.usings}
-        needed = [fp for fp in projects.values() if any(other.uses(d.name) for d in fp.moved)
+        needed = [fp for fp in projects.values() if any(target.symbols.uses_of(d, other.files) for d in fp.moved)
                   or any(not namespaces.keeps(u, None) and namespaces.keeps(u, fp.architecture) for u in imported)]
         if not needed:
             continue

@@ -103,6 +103,15 @@ def test_a_constant_named_like_a_type_and_a_member_name_use_no_type(tmp_path):
     assert users(index, "Shop.Keys") == ["Startup.cs:6"]
 
 
+def test_a_member_of_the_enclosing_type_hides_a_type_of_its_name_in_an_expression(tmp_path):
+    user = ("namespace Shop.Billing\n{\n    public class Audit\n    {\n        public string Function { get; set; }\n"
+            "        public int Size() { return Function.Length; }\n        public string Name() { return Function; }\n"
+            "        public object Make() { return new Function(); }\n    }\n}\n")
+    index = index_of(tmp_path, {"Billing.cs": BILLING, "Audit.cs": user})
+    # `Function.Length` and `return Function` read the property; `new Function()` is the type
+    assert users(index, "Shop.Billing.Function") == ["Audit.cs:8"]
+
+
 def test_a_simple_name_binds_to_its_own_namespace_before_another(tmp_path):
     user = "namespace Shop.Billing\n{\n    public class Invoice\n    {\n        Function f = new Function();\n    }\n}\n"
     index = index_of(tmp_path, {"Orders.cs": ORDERS, "Billing.cs": BILLING, "Invoice.cs": user})
@@ -124,12 +133,36 @@ def test_a_simple_name_binds_to_its_own_namespace_before_another(tmp_path):
     ("using Shop.Orders;\nnamespace Shop.Common\n{\n    [Function]\n    class U { }\n}\n", 4),
     ("namespace Shop.Common\n{\n    class U\n    {\n        object o = System.Type.GetType(\"Shop.Orders.Function\");\n"
      "    }\n}\n", 5),
+    # the directive alone needs the type: the compiler rejects `using static`/an alias whose target is missing
+    ("using static Shop.Orders.Function;\nnamespace Shop.Common\n{\n    class U { }\n}\n", 1),
+    ("using Fn = Shop.Orders.Function;\nnamespace Shop.Common\n{\n    class U { }\n}\n", 1),
+    ("namespace Shop.Common\n{\n    using static Orders.Function;\n    class U { }\n}\n", 3),
 ])
 def test_uses_that_bind_are_found_with_their_line(tmp_path, code, line):
     outer = "namespace Shop\n{\n    public class Outer\n    {\n        public class Inner { }\n    }\n}\n"
     index = index_of(tmp_path, {"Orders.cs": ORDERS, "Outer.cs": outer, "U.cs": code})
     found = users(index, "Shop.Outer.Inner" if "Inner" in code else "Shop.Orders.Function")
     assert found[:1] == [f"U.cs:{line}"]
+
+
+def test_a_directive_naming_a_handler_keeps_it_and_says_so(tmp_path, capsys):
+    lib = "using static Shop.Orders.Function;\nnamespace Shop.Common\n{\n    public class Lib { }\n}\n"
+    root = repo(tmp_path, {"Common/Lib.cs": lib})
+    code, err = migrate(root, capsys)
+    assert code == 0, err
+    assert "Common/Lib.cs:1: a using directive of Lib.cs uses Shop.Orders.Function " \
+           "(using static Shop.Orders.Function;)" in err
+    assert (root / "Orders/Function.cs").is_file()          # stays in the library, which still compiles
+    assert not (root / "Billing/Function.cs").exists()
+
+
+def test_file_level_code_is_named_for_what_it_is(tmp_path):
+    user = ("using System.Collections.Generic;\nusing Orders = System.Collections.Generic.List<Shop.Orders.Function>;\n"
+            "[assembly: Shop.Orders.Function]\nnamespace Shop.Common\n{\n    class U { }\n}\n")
+    index = index_of(tmp_path, {"Orders.cs": ORDERS, "U.cs": user})
+    described = [u.describe("uses it") for u in index.uses_of(index.declared("Shop.Orders.Function"))]
+    assert [d.split(": ", 1)[1].split(" uses")[0] for d in described] == \
+        ["a using directive of U.cs", "an assembly attribute of U.cs"]
 
 
 def test_a_name_two_imported_namespaces_declare_is_used_with_the_reason(tmp_path):
@@ -329,4 +362,5 @@ def test_a_global_alias_in_one_file_is_a_use_in_another(tmp_path):
     aliases = "global using Fn = Shop.Orders.Function;\n"
     user = "namespace Shop.Common\n{\n    class U\n    {\n        object o = new Fn();\n    }\n}\n"
     index = index_of(tmp_path, {"Orders.cs": ORDERS, "Usings.cs": aliases, "U.cs": user})
-    assert users(index, "Shop.Orders.Function") == ["U.cs:5"]
+    # the directive needs the type too (the compiler rejects an alias of a missing type, used or not)
+    assert users(index, "Shop.Orders.Function") == ["Usings.cs:1", "U.cs:5"]

@@ -58,7 +58,7 @@ def check_other_code(target: SplitTarget, projects: dict[str, FunctionProject], 
                 continue
             if other in leaving and _same_home(decl, other, layout, projects):
                 continue
-            user = other.full_name if other is not None else f"an attribute of {use.file.path.name}"
+            user = other.full_name if other is not None else use.who
             name = other.name if other is not None else use.file.path.name
             raise SplitterError(f"{user} uses {decl.full_name}, which leaves {target.project.name} "
                                 f"for the function project{'s' if decl not in _moved(projects) else ''} "
@@ -108,11 +108,12 @@ def test_references(target: SplitTarget, projects: dict[str, FunctionProject],
     """The function projects each test project needs. Copies share their names, so a test project that needs both
     projects must not name a class both have."""
     found = []
+    index = target.symbols                # which types a test uses is bound, as the compiler would
     for other in target.referencing:
         needed: set[str] = set()
         named_twice = []
         for placement in layout.classes:
-            if not other.uses(placement.decl.name):
+            if not index.uses_of(placement.decl, other.files):
                 continue
             if placement.whole:
                 needed.add(placement.whole)
@@ -122,10 +123,10 @@ def test_references(target: SplitTarget, projects: dict[str, FunctionProject],
             shared = set.intersection(*names.values())
             needed |= {arch for arch, own in names.items() if any(other.uses(n) for n in own - shared)}
         for startup in layout.startups:
-            if other.uses(startup.name):
+            if index.uses_of(startup, other.files):
                 named_twice.append(startup.full_name)
         for arch, fp in projects.items():
-            if any(other.uses(d.name) for d in fp.moved):
+            if any(index.uses_of(d, other.files) for d in fp.moved):
                 needed.add(arch)
         if named_twice and not needed:
             needed.add(next(iter(projects)))
