@@ -36,24 +36,36 @@ class Mention:
     written: str            # the path as the file writes it
 
 
-def mentions_of(root: Path, folder: Path, files: list[Path], texts: dict[Path, str | None] | None = None
-                ) -> list[Mention]:
+class ConsumerFiles:
+    """The files of the tree that can be consumers (by kind and place: not tests, not build output), each read at
+    most once a run and kept only when it holds a deploying construct: a monorepo asks for each project it splits."""
+
+    def __init__(self, files: list[Path]):
+        self.files = [(path, str(path)) for path in files if _scanned(path)]
+        self._texts: dict[str, str | None] = {}
+
+    def text(self, path: Path, key: str) -> str | None:
+        """The file's text when it may deploy something, else None."""
+        if key not in self._texts:
+            text = _read(path)
+            self._texts[key] = text if text is not None and DEPLOYS.search(text) else None
+        return self._texts[key]
+
+
+def mentions_of(root: Path, folder: Path, files: ConsumerFiles) -> list[Mention]:
     """Lines of `files` (below root) that name `folder` as a path: relative to the root or to the file's own
     folder, with or without `./`, followed by the end of the path or a `/`. Comment lines are skipped. The cheap
-    tests come first (the file's kind, the folder's name in its text, a deploying construct): a repository of
+    tests come first (the file's place, a deploying construct, the folder's name in its text): a repository of
     thousands of files is mostly read once and never matched."""
     found: list[Mention] = []
     folder = folder.resolve()
     inside = str(folder) + os.sep
-    texts = {} if texts is None else texts
     patterns: dict[Path, tuple[set[str], re.Pattern]] = {}
-    for path in files:
-        if str(path).startswith(inside) or not _scanned(path):
+    for path, key in files.files:
+        if key.startswith(inside):
             continue
-        if path not in texts:
-            texts[path] = _read(path)
-        text = texts[path]
-        if text is None or folder.name not in text or not DEPLOYS.search(text):
+        text = files.text(path, key)
+        if text is None or folder.name not in text:
             continue
         if path.parent not in patterns:
             # relative to the file's folder or any folder above it up to the root (a CDK app runs from its cdk.json)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from splitter import progress
 from splitter.graph.units import Analysis, BuildUnit, ProjectCache, unknown_architecture_error
-from splitter.graph.consumers import Mention, mentions_of
+from splitter.graph.consumers import ConsumerFiles, Mention, mentions_of
 from splitter.graph.repository import Repository, load_repository
 from splitter.graph.symbols import SymbolIndex
 from splitter.discover import DEFAULTS_FILE, SOLUTION_SUFFIXES, Workspace, files_below, read_defaults
@@ -118,7 +118,7 @@ def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto"
     cs_files = _resolved_sources(all_files)
     references = _project_references([p for p in all_files if p.suffix.lower() in PROJECT_SUFFIXES], projects)
     sources: dict[Path, SourceProject] = {}
-    texts: dict[Path, str | None] = {}          # files read for mentions of a project folder (consumers.py)
+    consumer_files = ConsumerFiles(all_files)     # files that may deploy a project folder (consumers.py)
 
     def source_of(project_path: Path) -> SourceProject:
         key = project_path.resolve()
@@ -138,7 +138,7 @@ def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto"
             defaults = (read_text(defaults_path), read_defaults(defaults_path))
         model.targets.append(SplitTarget(source_of(project_path), units, referencing, defaults,
                                          _folder_props(project_path.parent),
-                                         mentions_of(root, project_path.parent, all_files, texts), root))
+                                         mentions_of(root, project_path.parent, consumer_files), root))
     model.solutions = [load_solution(p) for p in workspace.solutions]
     return model
 
