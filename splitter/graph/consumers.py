@@ -37,25 +37,31 @@ class Mention:
 
 
 class ConsumerFiles:
-    """The files of the tree that can be consumers (by kind and place: not tests, not build output), each read at
-    most once a run and kept only when it holds a deploying construct: a monorepo asks for each project it splits."""
+    """The files of the tree that can be consumers (by kind and place: not tests, not build output), each read and
+    searched for a deploying construct at most once a run: a monorepo asks for each project it splits."""
 
     def __init__(self, files: list[Path]):
         self.files = [(path, str(path)) for path in files if _scanned(path)]
         self._texts: dict[str, str | None] = {}
+        self._deploys: dict[str, bool] = {}
 
     def text(self, path: Path, key: str) -> str | None:
-        """The file's text when it may deploy something, else None."""
         if key not in self._texts:
-            text = _read(path)
-            self._texts[key] = text if text is not None and DEPLOYS.search(text) else None
+            self._texts[key] = _read(path)
         return self._texts[key]
+
+    def deploys(self, key: str, text: str) -> bool:
+        """The text holds a deploying construct (asked only of texts that name a folder being split: the search
+        costs more than the read)."""
+        if key not in self._deploys:
+            self._deploys[key] = DEPLOYS.search(text) is not None
+        return self._deploys[key]
 
 
 def mentions_of(root: Path, folder: Path, files: ConsumerFiles) -> list[Mention]:
     """Lines of `files` (below root) that name `folder` as a path: relative to the root or to the file's own
     folder, with or without `./`, followed by the end of the path or a `/`. Comment lines are skipped. The cheap
-    tests come first (the file's place, a deploying construct, the folder's name in its text): a repository of
+    tests come first (the file's place, the folder's name in its text, a deploying construct): a repository of
     thousands of files is mostly read once and never matched."""
     found: list[Mention] = []
     folder = folder.resolve()
@@ -65,7 +71,7 @@ def mentions_of(root: Path, folder: Path, files: ConsumerFiles) -> list[Mention]
         if key.startswith(inside):
             continue
         text = files.text(path, key)
-        if text is None or folder.name not in text:
+        if text is None or folder.name not in text or not files.deploys(key, text):
             continue
         if path.parent not in patterns:
             # relative to the file's folder or any folder above it up to the root (a CDK app runs from its cdk.json)
