@@ -5,8 +5,8 @@ the phases as JSON (seconds, exclusive: time inside a nested phase counts for th
 
 Phases: read (file reading and decoding), parse (tree-sitter and the declaration walk of C#, templates, projects),
 index (the symbol index: word scan, reference walk, binding), plan (analysis and planning, the rest of the
-command's own work), render (the patch and the output), start (interpreter start and imports, measured by run.py
-as the process's wall time minus the rest).
+command's own work), self-check (proving the plan; its parses count as parse), render (the patch), start
+(interpreter start and imports, measured by run.py as the process's wall time minus the rest).
 """
 
 from __future__ import annotations
@@ -22,13 +22,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 PHASES = [
     ("splitter.model.textfile", "read_text", "read"),
+    ("splitter.graph.handlers", "DiskSources.read_raw", "read"),
     ("splitter.model.csharp", "parse_file", "parse"),
+    ("splitter.model.csharp", "CsFile._parse", "parse"),           # a lazily read file, parsed on first question
     ("splitter.model.template", "parse_template_file", "parse"),
     ("splitter.model.msbuild", "load_project", "parse"),
-    ("splitter.graph.symbols", "SymbolIndex.ask", "index"),
+    ("splitter.model.csharp_words", "WordIndex._build", "index"),
     ("splitter.graph.symbols", "SymbolIndex.__init__", "index"),
+    ("splitter.graph.symbols", "SymbolIndex.load", "index"),
+    ("splitter.graph.symbols", "SymbolIndex._walk", "index"),
     ("splitter.plan.planner", "plan", "plan"),
     ("splitter.graph.analyze", "analyze", "plan"),
+    ("splitter.proof", "prove", "self-check"),
     ("splitter.changes.patch", "to_patch", "render"),
 ]
 
@@ -43,7 +48,8 @@ def main(argv: list[str]) -> int:
     import splitter.commands.check  # noqa: F401
     import splitter.commands.migrate  # noqa: F401
     imported = time.perf_counter() - started
-    totals: dict[str, float] = {"read": 0.0, "parse": 0.0, "index": 0.0, "plan": 0.0, "render": 0.0}
+    totals: dict[str, float] = {"read": 0.0, "parse": 0.0, "index": 0.0, "plan": 0.0, "self-check": 0.0,
+                                "render": 0.0}
     stack: list[float] = []             # time spent in nested phases, per open phase
 
     def timed(function, phase):
@@ -72,6 +78,7 @@ def main(argv: list[str]) -> int:
         for loaded in list(sys.modules.values()):
             if getattr(loaded, "__name__", "").startswith("splitter") and getattr(loaded, name, None) is original:
                 setattr(loaded, name, wrapped)
+    cli._fewer_collections()          # as in a lambda-split process of its own (cli.main without arguments)
     arguments = ["check", folder] if command == "check" else ["migrate", "--dry-run", folder]
     begin = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
