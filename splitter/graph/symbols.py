@@ -1,13 +1,14 @@
 """One symbol index per project being split: its declared types, and which code refers to each of them, bound the
 way the C# compiler binds names as far as syntax allows.
 
-A simple name binds through the enclosing types (their nested types; in an expression, a field, property, event
-or method of that name, which hides any type: `Function.Length` reads the property `Function`), then each enclosing
-namespace from the innermost out: a type of that namespace first, then the usings written in that namespace block
+A simple name binds through the enclosing scopes first: in an expression a parameter or local of that name (the
+reader drops such names, model/symbols.py) or a field, property, event or method of an enclosing type hides any
+type (`Function.Length` reads the property or parameter `Function`); in any position a nested type of an enclosing
+type wins. Then each enclosing namespace from the innermost out: a type of that namespace first, then the usings written in that namespace block
 (aliases, `using static`, imported namespaces; the compilation unit's level also sees every file's `global using`).
 A `using static T;` or `using A = T;` directive is itself a use of T: the compiler rejects it when T is missing,
-used or not. Parameters and locals are not tracked: one named like a type still counts as a use of it (a type kept
-in the library for nothing, never a build broken). A dotted name binds its first
+used or not. Pattern variables (`o is string Function`) and members a base type declares are not seen: a name they
+hide still counts as a use (a type kept in the library for nothing, never a build broken). A dotted name binds its first
 segment that way (or from the global namespace after `global::`), then walks namespaces and nested types; in an
 expression the walk stops at the first member (`Keys.Function` uses `Keys`, never a type named `Function`).
 Where syntax cannot decide the answer is "used", with the reason: a name two imported namespaces both declare,

@@ -196,8 +196,65 @@ class _Reader:
 
     def reference(self, node, segments: tuple[str, ...], in_type: bool, global_alias: bool = False) -> None:
         if segments and (self.interesting is None or not self.interesting.isdisjoint(segments)):
+            if not in_type and not global_alias and self.local(node, segments[0]):
+                return          # a value named by a parameter or local of that name: it hides any type
             self.out.references.append(Reference(segments, self.char(node), in_type, self.context(node),
                                                  global_alias))
+
+    def local(self, node, name: str) -> bool:
+        """A parameter or local variable called `name` is in scope at `node` (the method's, a lambda's, a block's
+        declarations, a for/foreach/using/catch variable); the enclosing type ends the search."""
+        current = node.parent
+        while current is not None:
+            kind = current.type
+            if kind in _SCOPE_ENDS:
+                parameters = current.child_by_field_name("parameters")     # a primary constructor's
+                return parameters is not None and self._declares_parameter(parameters, name)
+            if kind in _FUNCTIONS:
+                for child in current.named_children:
+                    if child.type == "parameter_list" and self._declares_parameter(child, name):
+                        return True
+                    if child.type == "implicit_parameter" and identifier(self.text(child)) == name:
+                        return True
+            elif kind in ("block", "switch_section"):
+                for statement in current.named_children:
+                    if statement.type == "local_declaration_statement" and \
+                            self._declares_variable(statement, name):
+                        return True
+            elif kind in ("for_statement", "using_statement", "fixed_statement"):
+                if self._declares_variable(current, name):
+                    return True
+            elif kind == "foreach_statement":
+                left = current.child_by_field_name("left")
+                if left is not None and left.type == "identifier" and identifier(self.text(left)) == name:
+                    return True
+            elif kind == "catch_clause":
+                for child in current.named_children:
+                    if child.type == "catch_declaration":
+                        named = child.child_by_field_name("name")
+                        if named is not None and identifier(self.text(named)) == name:
+                            return True
+            current = current.parent
+        return False
+
+    def _declares_parameter(self, parameters, name: str) -> bool:
+        for parameter in parameters.named_children:
+            if parameter.type == "parameter":
+                named = parameter.child_by_field_name("name")
+                if named is not None and identifier(self.text(named)) == name:
+                    return True
+        return False
+
+    def _declares_variable(self, node, name: str) -> bool:
+        for declaration in node.named_children:
+            if declaration.type == "variable_declaration":
+                for declarator in declaration.named_children:
+                    if declarator.type == "variable_declarator":
+                        named = declarator.child_by_field_name("name") or next(
+                            (c for c in declarator.named_children if c.type == "identifier"), None)
+                        if named is not None and identifier(self.text(named)) == name:
+                            return True
+        return False
 
     def member(self, node, name: str) -> None:
         """A name a call or member access uses, with its source line as the context (cheap: most are never asked)."""
@@ -372,6 +429,12 @@ class _Reader:
         return ptype in DECLARING and field_name not in ("type", "returns", None) or \
             ptype in ("labeled_statement", "goto_statement") and field_name is None
 
+
+_SCOPE_ENDS = {"class_declaration", "struct_declaration", "interface_declaration", "record_declaration",
+               "record_struct_declaration", "enum_declaration", "compilation_unit"}
+_FUNCTIONS = {"method_declaration", "constructor_declaration", "local_function_statement", "operator_declaration",
+              "conversion_operator_declaration", "indexer_declaration", "lambda_expression",
+              "anonymous_method_expression", "delegate_declaration"}
 
 # Where a simple name can only be a value (an expression), never a type: there a member of an enclosing type of
 # that name hides a type of the namespace (`Function.Length` reads the property `Function`).

@@ -112,6 +112,20 @@ def test_a_member_of_the_enclosing_type_hides_a_type_of_its_name_in_an_expressio
     assert users(index, "Shop.Billing.Function") == ["Audit.cs:8"]
 
 
+def test_a_parameter_or_local_named_like_a_type_hides_it_in_an_expression(tmp_path):
+    user = ("using System;\nusing System.Collections.Generic;\nnamespace Shop.Billing\n{\n    public class Audit\n    {\n"
+            "        public int A(string Function) { return Function.Length; }\n"
+            "        public int B() { var Function = \"x\"; return Function.Length; }\n"
+            "        public Func<string, int> C() { return Function => Function.Length; }\n"
+            "        public int D(List<string> all) { foreach (var Function in all) { return Function.Length; } return 0; }\n"
+            "        public string E() { try { return \"\"; } catch (Exception Function) { return Function.Message; } }\n"
+            "        public object F(string Function) { return new Function(); }\n"
+            "        public int G() { return Function.Count; }\n    }\n}\n")
+    index = index_of(tmp_path, {"Billing.cs": BILLING, "Audit.cs": user})
+    # A-E read the parameter or local; F creates the type (a type position); G, outside any of them, is the type
+    assert users(index, "Shop.Billing.Function") == ["Audit.cs:12", "Audit.cs:13"]
+
+
 def test_a_simple_name_binds_to_its_own_namespace_before_another(tmp_path):
     user = "namespace Shop.Billing\n{\n    public class Invoice\n    {\n        Function f = new Function();\n    }\n}\n"
     index = index_of(tmp_path, {"Orders.cs": ORDERS, "Billing.cs": BILLING, "Invoice.cs": user})
