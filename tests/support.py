@@ -140,6 +140,15 @@ EXHAUSTIVE = pytest.mark.exhaustive
 DEPTHS = pytest.mark.parametrize("depth", ["sample", pytest.param("exhaustive", marks=EXHAUSTIVE)])
 
 
+def sampled_cases(cases: list, sample: set[str], ids=None) -> list:
+    """Parametrize values of a slow per-case test: those whose id is in `sample` run in every run, the others only
+    in the exhaustive one (cfn-lint of each fixture takes seconds)."""
+    ids = ids or [str(c) for c in cases]
+    missing = sample - set(ids)
+    assert not missing, f"sample names unknown cases: {sorted(missing)}"
+    return [pytest.param(case, id=name, marks=() if name in sample else EXHAUSTIVE) for case, name in zip(cases, ids)]
+
+
 def sample_points(total: int, depth: str) -> list[int]:
     """Points 1..total: all of them when exhaustive, else the first, the middle and the last (deterministic, and the
     three that end a killed run differently: before the journal is complete, in the middle of the change, after it)."""
