@@ -20,7 +20,7 @@ from splitter.discover import discover
 from splitter.model.apps import cdk_csharp, cdk_python
 from splitter.model.apps.common import Bundling, Piece, TracedString, moved_path
 from splitter.plan.retarget import rewrite
-from support import FIXTURES, run_cli, write_tree
+from support import FIXTURES, fixture_copy, run_cli, write_tree
 
 CSPROJ = csproj(LAMBDA)
 HANDLERS = "namespace App\n{\n" + "".join(
@@ -171,7 +171,7 @@ def test_python_functions_of_other_runtimes_and_remote_code_are_not_builds(tmp_p
 # -- Python: check ----------------------------------------------------------------------------------------------------
 
 def test_python_fixture_reports_both_shared_builds_and_the_contradicting_runtime():
-    code, report = check_json(FIXTURES / "cdk-python" / "before")
+    code, report = check_json(fixture_copy("cdk-python"))
     assert code == 1 and report["hazard"] is True
     assert report["apps"] == [{"path": "thumbnails_cdk/thumbnails_stack.py", "source": "cdk-python",
                                "app": "cdk.json"}]
@@ -505,7 +505,7 @@ def test_an_app_above_the_project_folder_is_found_inside_the_repository(tmp_path
 
 
 def test_cdk_json_given_as_the_path_is_checked():
-    code, report = check_json(FIXTURES / "cdk-csharp" / "before" / "cdk.json")
+    code, report = check_json(fixture_copy("cdk-csharp") / "cdk.json")
     assert code == 1 and [a["path"] for a in report["apps"]] == ["src/Infra/PaymentsStack.cs"]
 
 

@@ -15,7 +15,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from builders import LAMBDA, csproj
-from support import FIXTURES, REPO_ROOT, run_cli
+from support import FIXTURES, REPO_ROOT, fixture_copy, run_cli
 
 
 
@@ -549,10 +549,7 @@ FIXTURE_FAILING = {
 
 
 def fixture_case(case: str) -> Path:
-    root = FIXTURES / case / "before"
-    if not root.is_dir():
-        pytest.fail(f"fixture {root} is missing")
-    return root
+    return fixture_copy(case)
 
 
 @pytest.mark.parametrize("case", sorted(FIXTURE_FAILING))
@@ -585,15 +582,15 @@ MIGRATED_FIXTURES = sorted(path.parent.name for path in FIXTURES.glob("*/after")
 
 @pytest.mark.parametrize("case", ALL_FIXTURES)
 def test_every_fixture_loads_without_errors(case):
-    code, report, err = check_json(FIXTURES / case / "before")
+    code, report, err = check_json(fixture_copy(case))
     assert code in (0, 1) and report["errors"] == [] and err == ""
     assert report["hazard"] == (code == 1) == any(unit["hazard"] for unit in report["units"])
 
 
 @pytest.mark.parametrize("case", MIGRATED_FIXTURES)
 def test_every_migrated_fixture_has_no_hazard_and_keeps_every_function(case):
-    _, before, _ = check_json(FIXTURES / case / "before")
-    code, after, err = check_json(FIXTURES / case / "after")
+    _, before, _ = check_json(fixture_copy(case))
+    code, after, err = check_json(fixture_copy(case, "after"))
     assert code == 0 and after["errors"] == [], err
     functions = (lambda report: sorted(name for unit in report["units"] for names in unit["functions"].values()
                                        for name in names))

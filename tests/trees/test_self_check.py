@@ -17,7 +17,7 @@ import pytest
 from splitter.changes.changeset import Create, Move, target_of
 from splitter.commands import migrate as migrate_command
 from splitter.plan.planner import plan as real_plan
-from support import FIXTURES, require_real_templates, run_cli
+from support import FIXTURES, fixture_copy, require_real_templates, run_cli
 from reliability import copy_case, migrating_cases, snapshot
 
 CASES = migrating_cases()
@@ -181,7 +181,7 @@ def _warning_codes(root: Path, *args: str) -> list[str]:
 def test_no_fixture_has_an_unresolved_handler(case):
     for tree in ("before", "after"):
         if (FIXTURES / case / tree).is_dir():
-            assert "unresolved-handler" not in _warning_codes(FIXTURES / case / tree), (case, tree)
+            assert "unresolved-handler" not in _warning_codes(fixture_copy(case, tree)), (case, tree)
 
 
 def test_no_real_repository_has_an_unresolved_handler():

@@ -16,7 +16,7 @@ from invariants import copy_tree, git_run, read_tree
 from splitter.graph.analyze import analyze
 from splitter.discover import discover
 from splitter.model.yaml_events import parse_yaml
-from support import FIXTURES, run_cli, write_tree
+from support import FIXTURES, fixture_copy, run_cli, write_tree
 
 CSPROJ = csproj(LAMBDA)
 HANDLERS = "namespace App\n{\n" + "".join(
@@ -99,7 +99,7 @@ functions:
 
 
 def test_fixture_check_names_the_hazard_and_the_function_it_cannot_decide():
-    code, out, _ = run_cli("check", FIXTURES / "serverless-framework" / "before")
+    code, out, _ = run_cli("check", fixture_copy("serverless-framework"))
     assert code == 1
     assert "the artifact 'src/Inventory/bin/Release/net8.0/inventory.zip' is one build of" in out
     assert re.search(r"x86_64\s+restock \(.*serverless\.yml:26\)", out)
@@ -146,7 +146,7 @@ functions:
 
 
 def test_serverless_yml_given_as_the_path_is_checked():
-    code, report = check_json(FIXTURES / "serverless-framework" / "before" / "serverless.yml")
+    code, report = check_json(fixture_copy("serverless-framework") / "serverless.yml")
     assert code == 1 and report["apps"] == [{"path": "serverless.yml", "source": "serverless",
                                              "app": "serverless.yml"}]
 
