@@ -8,6 +8,7 @@ other helpers here (reliability, invariants, builders, dotnet_compile, dotnet_pr
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import re
@@ -19,27 +20,29 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 REPO_ROOT = TESTS.parent
 FIXTURES = REPO_ROOT / "fixtures"
-_FIXTURE_COPY: list[Path] = []
+BENCHMARKS = REPO_ROOT / "benchmarks"
+DATA = TESTS / "data"
+REAL_TEMPLATES = REPO_ROOT.parent / "shared" / "real-templates"
+SPLICED = ("CodeUri", "Handler", "Architectures")     # the values migrate edits by replacing their span
 
 
 def fixture_copy(case: str, tree: str = "before") -> Path:
     """fixtures/<case>/<tree> as a read-only run sees it on its own: the fixtures copied once a session outside any
     git work tree. lambda-split reads the whole work tree it is run in, and this checkout's holds every fixture, so a
     run on fixtures/<case> in place reads them all (seconds a run). Runs that write use copy_case instead."""
-    if not _FIXTURE_COPY:
-        import shutil
-        import tempfile
-        target = Path(tempfile.mkdtemp(prefix="lambda-split-fixtures-")) / "fixtures"
-        shutil.copytree(FIXTURES, target, symlinks=True)
-        _FIXTURE_COPY.append(target)
-    path = _FIXTURE_COPY[0] / case / tree
+    path = _fixtures_outside_git() / case / tree
     if not path.is_dir():
         pytest.fail(f"fixture {FIXTURES / case / tree} is missing")
     return path
-BENCHMARKS = REPO_ROOT / "benchmarks"
-DATA = TESTS / "data"
-REAL_TEMPLATES = REPO_ROOT.parent / "shared" / "real-templates"
-SPLICED = ("CodeUri", "Handler", "Architectures")     # the values migrate edits by replacing their span
+
+
+@functools.lru_cache(maxsize=1)
+def _fixtures_outside_git() -> Path:
+    import shutil
+    import tempfile
+    target = Path(tempfile.mkdtemp(prefix="lambda-split-fixtures-")) / "fixtures"
+    shutil.copytree(FIXTURES, target, symlinks=True)
+    return target
 
 
 # -- skip locally, fail under CI ---------------------------------------------------------------------------------------

@@ -65,7 +65,6 @@ class Sources:
         self._raw: dict[str, bytes | None] = {}
         self._names: dict[str, set[str]] = {}              # file -> the type names its bytes declare
         self._packages: dict[str, list[Project] | None] = {}
-        self._declaring_cache: dict[str, dict[str, list[Path]]] = {}
         self._indexes: list[tuple[WordIndex, set[str]]] = []
         self._coverage: dict[str, tuple[list, dict[str, list[Path]]]] = {}
         self.projects = None                        # a graph.units.ProjectCache, set by subclasses
@@ -189,17 +188,6 @@ class Sources:
         """Declared names another reader found in the same bytes: not scanned again."""
         for key, found in names.items():
             self._names.setdefault(key, found)
-
-    def _declaring(self, project: Project) -> dict[str, list[Path]]:
-        """The project's compiled files by the type names their bytes declare, built once per project."""
-        key = _key(project.path)
-        found = self._declaring_cache.get(key)
-        if found is None:
-            found = self._declaring_cache[key] = {}
-            for path in self.compiled(project) or []:
-                for name in self._declared_names(path, _key(path)):
-                    found.setdefault(name, []).append(path)
-        return found
 
     def plainly_declares(self, project: Project, type_name: str, method: str) -> bool:
         """Without parsing: a file the project compiles declares a type of that simple name, names every segment of

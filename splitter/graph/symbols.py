@@ -4,11 +4,12 @@ way the C# compiler binds names as far as syntax allows.
 A simple name binds through the enclosing scopes first: in an expression a parameter or local of that name (the
 reader drops such names, model/symbols.py) or a field, property, event or method of an enclosing type hides any
 type (`Function.Length` reads the property or parameter `Function`); in any position a nested type of an enclosing
-type wins. Then each enclosing namespace from the innermost out: a type of that namespace first, then the usings written in that namespace block
-(aliases, `using static`, imported namespaces; the compilation unit's level also sees every file's `global using`).
-A `using static T;` or `using A = T;` directive is itself a use of T: the compiler rejects it when T is missing,
-used or not. Pattern variables (`o is string Function`) and members a base type declares are not seen: a name they
-hide still counts as a use (a type kept in the library for nothing, never a build broken). A dotted name binds its first
+type wins. Then each enclosing namespace from the innermost out: a type of that namespace first, then the usings
+written in that namespace block (aliases, `using static`, imported namespaces; the compilation unit's level also
+sees every file's `global using`). A `using static T;` or `using A = T;` directive is itself a use of T: the
+compiler rejects it when T is missing, used or not. Pattern variables (`o is string Function`) and members a base
+type declares are not seen: a name they hide still counts as a use (a type kept in the library for nothing, never a
+build broken). A dotted name binds its first
 segment that way (or from the global namespace after `global::`), then walks namespaces and nested types; in an
 expression the walk stops at the first member (`Keys.Function` uses `Keys`, never a type named `Function`).
 Where syntax cannot decide the answer is "used", with the reason: a name two imported namespaces both declare,

@@ -106,32 +106,27 @@ _IDENTIFIER_BYTES = frozenset(c for c in range(256) if _SEPARATORS[c] != 0x20)
 
 
 def declared_type_names(text: str) -> set[str]:
-    found = set()
-    find = text.find
-    for keyword, after in _DECLARING:
-        at = find(keyword)
-        while at >= 0:
-            before = text[at - 1] if at else " "
-            if not (before.isalnum() or before == "_"):
-                match = after.match(text, at)
-                if match:
-                    found.add(match.group(1))
-            at = find(keyword, at + 1)
-    return found
+    return _names_after_keywords(text, _DECLARING, lambda at: text[at - 1].isalnum() or text[at - 1] == "_")
 
 
 def declared_type_names_in(data: bytes) -> set[str]:
     """declared_type_names of a file's bytes, before they are decoded (`check` reads thousands of files only to
     learn which to parse): ASCII keywords, a name as its UTF-8 decodes."""
+    return {name.decode("utf-8", "replace") for name in
+            _names_after_keywords(data, _DECLARING_BYTES, lambda at: data[at - 1] in _IDENTIFIER_BYTES)}
+
+
+def _names_after_keywords(text, table, continues_word) -> set:
+    """The names `table`'s patterns match where each keyword starts a word (not where `continues_word(at)`)."""
     found = set()
-    find = data.find
-    for keyword, after in _DECLARING_BYTES:
+    find = text.find
+    for keyword, after in table:
         at = find(keyword)
         while at >= 0:
-            if not at or data[at - 1] not in _IDENTIFIER_BYTES:
-                match = after.match(data, at)
+            if not at or not continues_word(at):
+                match = after.match(text, at)
                 if match:
-                    found.add(match.group(1).decode("utf-8", "replace"))
+                    found.add(match.group(1))
             at = find(keyword, at + 1)
     return found
 

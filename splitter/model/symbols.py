@@ -194,8 +194,12 @@ class _Reader:
         text = " ".join(self.text(current).split())
         return text if len(text) <= 70 else text[:67] + "..."
 
-    def reference(self, node, segments: tuple[str, ...], in_type: bool, global_alias: bool = False) -> None:
+    def reference(self, node, segments: tuple[str, ...], in_type: bool | None, global_alias: bool = False) -> None:
+        """Record a dotted name; `in_type` None for a simple name, whose position decides (worked out only for the
+        names kept)."""
         if segments and (self.interesting is None or not self.interesting.isdisjoint(segments)):
+            if in_type is None:
+                in_type = not _in_expression(node)
             if not in_type and not global_alias and self.local(node, segments[0]):
                 return          # a value named by a parameter or local of that name: it hides any type
             self.out.references.append(Reference(segments, self.char(node), in_type, self.context(node),
@@ -277,7 +281,7 @@ class _Reader:
             if kind == "identifier":
                 parent = node.parent
                 if not self.declared_name(node, parent):
-                    self.reference(node, (identifier(self.text(node)),), not _in_expression(node))
+                    self.reference(node, (identifier(self.text(node)),), None)
                 if parent is not None and parent.type in ("member_access_expression", "invocation_expression",
                                                           "member_binding_expression"):
                     self.member(node, identifier(self.text(node)))
@@ -378,7 +382,7 @@ class _Reader:
             kind = node.type
             if kind == "identifier":
                 if not self.declared_name(node, node.parent):
-                    self.reference(node, (identifier(self.text(node)),), not _in_expression(node))
+                    self.reference(node, (identifier(self.text(node)),), None)
             elif kind in CHAIN_NODES:
                 self.reference(node, self.dotted(node), True, kind == "alias_qualified_name" or
                                node.named_children[0].type == "alias_qualified_name")
