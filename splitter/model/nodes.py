@@ -113,13 +113,12 @@ def tree_sitter_parser(grammar: str):
     return tree_sitter.Parser(tree_sitter.Language(importlib.import_module(grammar).language()))
 
 
-# One token of a document json.loads has already accepted: a string, an opening or closing bracket, or a bare literal
-# (number, true, false, null, NaN, Infinity). Blanks, commas and colons fall between tokens: in a valid document a
-# map's tokens alternate key, value, and a string holds no raw line break. Lines are found by bisecting the line
-# starts, once per line that holds a token, not by a token per line break.
-_JSON_TOKEN = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")|([{\[])|([}\]])|([^ \t\n\r,:{}\[\]"]+)', re.DOTALL)
-_STRING, _OPEN, _CLOSE = 1, 2, 3
-_LINE_BREAK = re.compile(r"\n")
+# One token of a document json.loads has already accepted (a string, an opening or closing bracket, or a bare literal:
+# number, true, false, null, NaN, Infinity) with the blanks, commas and colons before it. In a valid document these
+# pieces cover the text up to its trailing blanks, so a token's offset is the sum of the lengths before it, and a map's
+# tokens alternate key, value. A string holds no raw line break: lines end only in the blanks. `findall` hands the
+# pieces over as strings, without a match object per token.
+_JSON_PIECE = re.compile(r'([ \t\n\r,:]*)("[^"\\]*(?:\\.[^"\\]*)*"|[{\[\]}]|[^ \t\n\r,:{}\[\]"]+)', re.DOTALL)
 _JSON_CONSTANTS = {"true": True, "false": False, "null": None,
                    "NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
 MAX_JSON_DEPTH = 400     # deeper documents are refused here, not by a RecursionError in whatever walks the tree next
@@ -136,13 +135,8 @@ def parse_json(text: str, path) -> Node:
                             hint="fix the syntax; CloudFormation would reject it too") from None
     except RecursionError:
         raise SplitterError("JSON nested too deeply", path) from None
-    starts = [0]                      # the offset each line starts at
-    starts += [m.end() for m in _LINE_BREAK.finditer(text)]
-    lines = len(starts)
-    beyond = len(text) + 1
+    end = 0                           # where the last token ended
     line, line_start = 1, 0
-    next_line = starts[1] if lines > 1 else beyond      # where the line after `line` starts
-    find_line = bisect.bisect_right
     stack: list[tuple[Node | None, Node | None, bool]] = []
     push, pop = stack.append, stack.pop
     root: Node | None = None
@@ -151,21 +145,16 @@ def parse_json(text: str, path) -> Node:
     key: Node | None = None           # the key of container whose value comes next
     constants = _JSON_CONSTANTS
     new = Node
-    for match in _JSON_TOKEN.finditer(text):
-        token = match.lastindex
-        if token == _CLOSE:
-            container.end = match.end()
-            container, key, in_map = pop()
-            continue
-        start, end = match.span()
-        if start >= next_line:
-            line = find_line(starts, start, line)
-            line_start = starts[line - 1]
-            next_line = starts[line] if line < lines else beyond
-        if token == _STRING:
-            raw = match.group()
+    for blank, token in _JSON_PIECE.findall(text):
+        start = end + len(blank)
+        if "\n" in blank:
+            line += blank.count("\n")
+            line_start = end + blank.rindex("\n") + 1
+        end = start + len(token)
+        first = token[0]
+        if first == '"':
             # A string without a backslash is its text between the quotes.
-            value = raw[1:-1] if "\\" not in raw else scanstring(raw, 1)[0]
+            value = token[1:-1] if "\\" not in token else scanstring(token, 1)[0]
             if in_map and key is None:
                 if value in container.value:
                     raise SplitterError(f"duplicate key {value!r}", path, line,
@@ -174,16 +163,18 @@ def parse_json(text: str, path) -> Node:
                                                   None, {}, True, '"')
                 continue
             node = new("scalar", value, start, end, line, start - line_start, None, {}, True, '"')
-        elif token == _OPEN:
-            if text[start] == "{":
-                node = new("map", {}, start, end, line, start - line_start)
-            else:
-                node = new("seq", [], start, end, line, start - line_start)
+        elif first == "}" or first == "]":
+            container.end = end
+            container, key, in_map = pop()
+            continue
+        elif first == "{":
+            node = new("map", {}, start, end, line, start - line_start)
+        elif first == "[":
+            node = new("seq", [], start, end, line, start - line_start)
         else:
-            raw = match.group()
-            value = constants.get(raw, constants)
+            value = constants.get(token, constants)
             if value is constants:
-                value = float(raw) if "." in raw or "e" in raw or "E" in raw else int(raw)
+                value = float(token) if "." in token or "e" in token or "E" in token else int(token)
             node = new("scalar", value, start, end, line, start - line_start)
         if container is None:
             root = node
@@ -192,9 +183,9 @@ def parse_json(text: str, path) -> Node:
             key = None
         else:
             container.value.append(node)
-        if token == _OPEN:
+        if first == "{" or first == "[":
             push((container, key, in_map))
             if len(stack) > MAX_JSON_DEPTH:
                 raise SplitterError("JSON nested too deeply", path)
-            container, key, in_map = node, None, node.kind == "map"
+            container, key, in_map = node, None, first == "{"
     return root
