@@ -194,17 +194,22 @@ def _shown(root: Path, rel: str) -> str:
             return rel[len(prefix) + 1:] or "."
     full = root / rel if rel else root
     try:
-        return full.relative_to(Path.cwd().resolve()).as_posix() or "."
+        return full.relative_to(_resolved(os.getcwd())).as_posix() or "."
     except ValueError:
         return str(full)
 
 
 @functools.lru_cache(maxsize=8)
+def _resolved(folder: str) -> Path:
+    """A folder resolved once, not once per printed path (a summary prints hundreds)."""
+    return Path(folder).resolve()
+
+
+@functools.lru_cache(maxsize=8)
 def _cwd_below(root: Path, cwd: str) -> str | None:
-    """The current folder relative to the root ("" at the root), None outside it: resolved once per folder, not once
-    per printed path (a summary prints hundreds)."""
+    """The current folder relative to the root ("" at the root), None outside it."""
     try:
-        rel = Path(cwd).resolve().relative_to(root).as_posix()
+        rel = _resolved(cwd).relative_to(root).as_posix()
     except ValueError:
         return None
     return "" if rel == "." else rel
@@ -309,7 +314,8 @@ def _function_names(result: Plan):
 
 
 def _summary(result: Plan, applied: bool) -> None:
-    echo = lambda line="": click.echo(printable_lines(line), err=True)  # noqa: E731  (user text: escaped)
+    lines: list[str] = []           # printed at once: one click.echo a line cost more than the lines themselves
+    echo = lambda line="": lines.append(printable_lines(line))  # noqa: E731  (user text: escaped)
     named = _function_names(result)
     for target, projects in result.split:
         echo(f"Split {_shown(result.root, result.rel(target.project.path))}: it built functions of both "
@@ -344,3 +350,4 @@ def _summary(result: Plan, applied: bool) -> None:
     for decision in result.decisions:
         if decision.kind == "deploy":
             echo(decision.detail)
+    click.echo("\n".join(lines), err=True)

@@ -115,7 +115,7 @@ def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto"
     prefix = str(root) + os.sep
     model.existing = {str(p)[len(prefix):].replace(os.sep, "/") if str(p).startswith(prefix)
                       else p.relative_to(root).as_posix() for p in all_files}
-    cs_files = _resolved_sources(all_files)
+    cs_files = resolved_sources(all_files)
     references = _project_references([p for p in all_files if p.suffix.lower() in PROJECT_SUFFIXES], projects)
     sources: dict[Path, SourceProject] = {}
     consumer_files = ConsumerFiles(all_files)     # files that may deploy a project folder (consumers.py)
@@ -124,7 +124,7 @@ def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto"
         key = project_path.resolve()
         if key not in sources:
             project = projects.get(key)
-            items = progress.each(_compile_items(project, cs_files), f"reading the C# of {project.name}")
+            items = progress.each(compile_items_resolved(project, cs_files), f"reading the C# of {project.name}")
             sources[key] = SourceProject(project, [parse_file(p, lazy=True) for p in items])
         return sources[key]
 
@@ -178,7 +178,7 @@ def _project_references(paths: list[Path], projects: ProjectCache) -> dict[Path,
     return found
 
 
-def _resolved_sources(all_files: list[Path]) -> list[tuple[Path, str]]:
+def resolved_sources(all_files: list[Path]) -> list[tuple[Path, str]]:
     """Each .cs file with its resolved path as a string. Folders are resolved once each, and a file's own path only
     when it is a link: resolving every path in full cost seconds on a monorepo (one lstat per path component).
     Strings, not Paths, past the first: building a Path per file was most of what remained."""
@@ -201,10 +201,11 @@ def compile_items(project: Project, all_files: list[Path]) -> list[Path]:
     """The .cs files the SDK's default globs compile: below the project folder, outside bin/obj, minus
     `DefaultItemExcludes` and `<Compile Remove>` patterns. Like MSBuild, a project nested in the folder is not
     excluded by itself: its sources are compiled into this project too unless a pattern removes them."""
-    return _compile_items(project, _resolved_sources(all_files))
+    return compile_items_resolved(project, resolved_sources(all_files))
 
 
-def _compile_items(project: Project, cs_files: list[tuple[Path, str]]) -> list[Path]:
+def compile_items_resolved(project: Project, cs_files: list[tuple[Path, str]]) -> list[Path]:
+    """compile_items of files resolved by resolved_sources (once for several projects)."""
     if not project.default_compile_items:
         return _listed_items(project, cs_files)
     folder = str(project.folder.resolve())

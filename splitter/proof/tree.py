@@ -11,7 +11,7 @@ from pathlib import Path
 from splitter.changes.changeset import ChangeSet, Create, Modify, Move
 from splitter.errors import SplitterError
 from splitter.graph.handlers import Sources
-from splitter.graph.migration import compile_items
+from splitter.graph.migration import compile_items_resolved, resolved_sources
 from splitter.model.csharp import CsFile
 from splitter.model.csharp_words import WordIndex
 from splitter.model.msbuild import PROJECT_SUFFIXES, Project, directory_build_props, load_project
@@ -115,7 +115,7 @@ class PlannedSources(Sources):
         self.tree = tree
         self.projects = projects
         self._loaded: dict[Path, Project | None] = {}
-        self._all_cs: list[Path] | None = None
+        self._all_cs: list[tuple[Path, str]] | None = None
 
     def project(self, path: Path) -> Project | None:
         key = Path(os.path.normpath(path))
@@ -143,14 +143,14 @@ class PlannedSources(Sources):
     def cs_paths(self, project: Project) -> list[Path] | None:
         if any("$(" in include for include, _ in project.compile_includes):
             return None
-        if self._all_cs is None:
-            self._all_cs = self.tree.cs_files()
+        if self._all_cs is None:              # resolved once for every project asked about
+            self._all_cs = resolved_sources(self.tree.cs_files())
         candidates = self._all_cs
         folder = self.tree.rel(project.folder)
         if project.default_compile_items and folder is not None:      # only files below it can be compiled
             prefix = str(self.tree.path(folder)) + os.sep
-            candidates = [p for p in candidates if str(p).startswith(prefix)]
-        return compile_items(project, candidates)
+            candidates = [(p, r) for p, r in candidates if str(p).startswith(prefix)]
+        return compile_items_resolved(project, candidates)
 
     def read_raw(self, path: Path) -> bytes | None:
         rel = self.tree.rel(path)
