@@ -192,17 +192,26 @@ def _shown(root: Path, rel: str) -> str:
             return rel or "."
         if rel == prefix or rel.startswith(prefix + "/"):
             return rel[len(prefix) + 1:] or "."
-    full = root / rel if rel else root
-    try:
-        return full.relative_to(_resolved(os.getcwd())).as_posix() or "."
-    except ValueError:
-        return str(full)
+    above = _root_below(root, os.getcwd())         # the root relative to the current folder, when below it
+    if above is None:
+        return os.path.join(root, *rel.split("/")) if rel else str(root)
+    return "/".join(part for part in (above, rel) if part) or "."
 
 
 @functools.lru_cache(maxsize=8)
 def _resolved(folder: str) -> Path:
     """A folder resolved once, not once per printed path (a summary prints hundreds)."""
     return Path(folder).resolve()
+
+
+@functools.lru_cache(maxsize=8)
+def _root_below(root: Path, cwd: str) -> str | None:
+    """The root relative to the current folder ("" when they are one), None outside it."""
+    try:
+        rel = root.relative_to(_resolved(cwd)).as_posix()
+    except ValueError:
+        return None
+    return "" if rel == "." else rel
 
 
 @functools.lru_cache(maxsize=8)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from splitter.model.architecture import rid_cpu
 from splitter.changes.changeset import Create
@@ -125,7 +125,7 @@ def create_projects(target: SplitTarget, projects: dict[str, FunctionProject], r
         has_code = bool(fp.moved)
         global_usings = [u.text for cs in target.source.files_with("global") for u in cs.usings
                          if u.is_global and namespaces.keeps(u, fp.architecture)]
-        templates = sorted({posix_relpath(f.template_path, fp.folder) for f in fp.functions})
+        templates = sorted({posix_relpath(path, fp.folder) for path in {f.template_path for f in fp.functions}})
         add_function_csproj(
             target, fp, result, own,
             comment=f"Builds the {fp.architecture} Lambda functions of {', '.join(templates)} "
@@ -185,13 +185,13 @@ def assembly_attributes_file(result: Plan, fp: FunctionProject, global_usings: l
 
 
 def posix_relpath(path: Path, start: Path) -> str:
-    return PurePosixPath(os.path.relpath(path, start).replace(os.sep, "/")).as_posix()
+    return os.path.relpath(path, start).replace(os.sep, "/")     # relpath's answer is already normal
 
 
 def _defaults_file(target: SplitTarget, fp: FunctionProject, result: Plan) -> Create:
     original = target.defaults
     settings: list[tuple[str, object]] = []
-    templates = sorted({posix_relpath(f.template_path, fp.folder) for f in fp.functions})
+    templates = sorted({posix_relpath(path, fp.folder) for path in {f.template_path for f in fp.functions}})
     settings.append(("Information", [
         f"This project builds the {fp.architecture} functions of {', '.join(templates)}.",
         fp.functions[0].deploy_instruction,

@@ -3,6 +3,7 @@ Plan itself (a change set plus the edits several steps make to one file, written
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,4 +82,7 @@ class Plan:
         }
 
     def rel(self, path: Path) -> str:
+        text, root = str(path), str(self.root)
+        if text.startswith(root + "/") and os.sep == "/" and "/." not in text and "//" not in text:
+            return text[len(root) + 1:]              # absolute and normal below the root, as nearly every path is
         return path.relative_to(self.root).as_posix()
