@@ -127,7 +127,7 @@ def _insert_json_key(text: str, mapping: Node, key: str, value_text: str, after:
     if anchor is None:                                          # {} -> {"Key": value}
         return Edit(mapping.start + 1, mapping.end - 1, entry)
     key_node, value_node = mapping.keys[anchor], mapping.value[anchor]
-    if mapping.line == text.count("\n", 0, mapping.end) + 1:   # the whole mapping is on one line
+    if text.find("\n", mapping.start, mapping.end) < 0:        # the whole mapping is on one line
         return Edit(value_node.end, value_node.end, f", {entry}")
     indent = text[line_start(text, key_node.start):key_node.start]
     if indent.strip():                                          # keys share lines: fall back to a plain comma

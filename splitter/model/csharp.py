@@ -438,12 +438,23 @@ def _assembly_attribute(node, data: bytes, offsets: ByteOffsets, result: CsFile)
             offsets.char(node.end_byte)))
 
 
+_USING_NAMES = frozenset(("identifier", "qualified_name", "alias_qualified_name"))
+
+
 def _using(node, data: bytes, offsets: ByteOffsets, result: CsFile) -> None:
     text = node_text(node, data)
-    is_global = any(c.type == "global" for c in node.children)
-    alias = any(c.type in ("static", "=") for c in node.children) or node.child_by_field_name("alias") is not None
-    names = [c for c in node.named_children if c.type in ("identifier", "qualified_name", "alias_qualified_name")]
-    namespace = node_text(names[-1], data) if names else ""
+    is_global = alias = False
+    name = None                     # the last name the directive holds: its namespace (or the alias's target)
+    for child in node.children:     # one pass: each access of .children builds its nodes again
+        kind = child.type
+        if kind == "global":
+            is_global = True
+        elif kind == "static" or kind == "=":
+            alias = True
+        elif kind in _USING_NAMES and child.is_named:
+            name = child
+    alias = alias or node.child_by_field_name("alias") is not None
+    namespace = node_text(name, data) if name is not None else ""
     result.usings.append(UsingDirective(text, namespace, is_global, alias, offsets.char(node.start_byte),
                                         offsets.char(node.end_byte)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -185,7 +186,15 @@ def assembly_attributes_file(result: Plan, fp: FunctionProject, global_usings: l
 
 
 def posix_relpath(path: Path, start: Path) -> str:
+    path, start = os.fspath(path), os.fspath(start)
+    if os.path.isabs(path) and os.path.isabs(start):
+        return _absolute_relpath(path, start)        # asked once per function of a template: remembered
     return os.path.relpath(path, start).replace(os.sep, "/")     # relpath's answer is already normal
+
+
+@functools.lru_cache(maxsize=256)
+def _absolute_relpath(path: str, start: str) -> str:
+    return os.path.relpath(path, start).replace(os.sep, "/")
 
 
 def _defaults_file(target: SplitTarget, fp: FunctionProject, result: Plan) -> Create:
