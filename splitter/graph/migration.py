@@ -16,6 +16,7 @@ from splitter.graph.repository import Repository, load_repository
 from splitter.graph.symbols import SymbolIndex
 from splitter.discover import DEFAULTS_FILE, SOLUTION_SUFFIXES, Workspace, files_below, read_defaults
 from splitter.errors import SplitterError
+from splitter.model import csharp_prefetch as prefetch
 from splitter.model.csharp import CsFile, parse_file
 from splitter.model.csharp_words import WordIndex
 from splitter.model.msbuild import (PROJECT_SUFFIXES, Project, Solution, load_project, load_solution,
@@ -139,8 +140,29 @@ def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto"
         model.targets.append(SplitTarget(source_of(project_path), units, referencing, defaults,
                                          _folder_props(project_path.parent),
                                          mentions_of(root, project_path.parent, consumer_files), root))
+    # The plan asks first for the types the handlers name: their files are parsed ahead, on the other core, while
+    # the solutions load and the input's handlers are resolved from their text.
+    files = list({id(cs): cs for target in model.targets for cs in target.source.files}.values())
+    prefetch.start(files, handler_type_names(u for target in model.targets for u in target.units))
     model.solutions = [load_solution(p) for p in workspace.solutions]
     return model
+
+
+def handler_type_names(units) -> set[str]:
+    """The simple names of the types the functions' literal handlers name, with the class an Annotations wrapper
+    (`Class_Method_Generated`) wraps."""
+    names = set()
+    for unit in units:
+        for function in unit.functions:
+            handler = getattr(function, "handler", None)
+            parts = handler.split("::") if isinstance(handler, str) else ()
+            if len(parts) != 3:
+                continue
+            name, method = parts[1].strip().replace("+", ".").rsplit(".", 1)[-1], parts[2].strip()
+            names.add(name)
+            if name.endswith(f"_{method}_Generated"):
+                names.add(name[:-len(f"_{method}_Generated")])
+    return names
 
 
 def refuse_unknown(unknown: list[BuildUnit], to_split: dict[Path, list[BuildUnit]], analysis: Analysis) -> None:

@@ -180,7 +180,11 @@ class CsFile:
 
     def __getattr__(self, name: str):
         if name in DECLARATIONS and "path" in self.__dict__:
-            self._parse()
+            pending = self.__dict__.get("_prefetch")      # parsed ahead in a second process (csharp_prefetch.py)
+            if pending is not None:
+                pending.wait()
+            if "types" not in self.__dict__:
+                self._parse()
             return self.__dict__[name]
         raise AttributeError(name)
 

@@ -105,6 +105,7 @@ def test_namespaces_after_a_split_are_the_same_read_through_the_index(case):
 
 def test_migrate_of_a_large_project_parses_only_the_handler_files(tmp_path, monkeypatch):
     summary = generate(tmp_path / "repo", functions=40, files=200, fmt="json", shape="project")
+    monkeypatch.setenv("LAMBDA_SPLIT_PREFETCH", "0")     # every parse in this process (test_prefetch.py: the child's)
     parsed: list[str] = []
     parse = csharp.CsFile._parse
     monkeypatch.setattr(csharp.CsFile, "_parse", lambda self, *a, **k: parsed.append(self.path.name) or
