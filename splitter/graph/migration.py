@@ -138,12 +138,13 @@ def load_migration(path: str, parameters: dict[str, str], deployer: str = "auto"
         if defaults_path.is_file():
             defaults = (read_text(defaults_path), read_defaults(defaults_path))
         model.targets.append(SplitTarget(source_of(project_path), units, referencing, defaults,
-                                         _folder_props(project_path.parent),
-                                         mentions_of(root, project_path.parent, consumer_files), root))
+                                         _folder_props(project_path.parent), root=root))
     # The plan asks first for the types the handlers name: their files are parsed ahead, on the other core, while
-    # the solutions load and the input's handlers are resolved from their text.
+    # the files naming the projects' folders and the solutions are read and the input's handlers are resolved.
     files = list({id(cs): cs for target in model.targets for cs in target.source.files}.values())
     prefetch.start(files, handler_type_names(u for target in model.targets for u in target.units))
+    for target, project_path in zip(model.targets, to_split):
+        target.mentions = mentions_of(root, project_path.parent, consumer_files)
     model.solutions = [load_solution(p) for p in workspace.solutions]
     return model
 
