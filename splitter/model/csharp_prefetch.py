@@ -24,9 +24,16 @@ import threading
 import weakref
 from collections.abc import Iterable
 
+try:
+    import fcntl
+except ImportError:      # Windows: no fork either, so no prefetch
+    fcntl = None        # type: ignore[assignment]
+
 from splitter.model.csharp import DECLARATIONS, CsFile
 from splitter.model.csharp_words import declared_type_names
 
+_F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)   # Linux's, named by fcntl from Python 3.10
+_MAX_FD = 1 << 16
 MIN_FILES = 100                 # below this, parsing here costs less than starting a process
 _FREE, _CHILD, _HERE = 0, 1, 2  # who took a file (one byte each, shared)
 
@@ -89,6 +96,10 @@ def start(files: list[CsFile], names: Iterable[str]) -> Prefetch | None:
     taken = mmap.mmap(-1, len(files))           # anonymous and shared with the child
     read, write = os.pipe()
     try:
+        fcntl.fcntl(write, _F_SETPIPE_SZ, 1 << 20)    # room for the whole answer: the child ends without waiting
+    except OSError:                                   # for a reader (beyond the system's limit: a smaller pipe)
+        pass
+    try:
         pid = os.fork()
     except OSError:
         os.close(read)
@@ -98,7 +109,10 @@ def start(files: list[CsFile], names: Iterable[str]) -> Prefetch | None:
     if pid == 0:                                # the child: never returns
         code = 1
         try:
-            os.close(read)
+            # Nothing of the parent's but the pipe: a run lock (flock) held through an inherited descriptor would
+            # outlive the parent's release of it.
+            os.closerange(3, write)
+            os.closerange(write + 1, _MAX_FD)
             data = _parse_from_first(files, names, taken)
             with os.fdopen(write, "wb") as pipe:
                 pipe.write(data)

@@ -143,3 +143,20 @@ def test_migrate_prints_the_same_patch_with_a_prefetch_as_without(case, monkeypa
     assert (with_child.code, with_child.out, with_child.err) == (without.code, without.out, without.err)
     assert all(handle is not None for handle in started)
     assert started or "Split " not in without.err, "a split ran a child"
+
+
+def test_the_child_holds_none_of_the_parent_s_locks(tmp_path):
+    import fcntl
+    lock = tmp_path / "lock"
+    held = os.open(lock, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)          # a run lock, as splitter/changes/state.py takes it
+    files = lazy_files()
+    handle = prefetch.start(files, {n for cs in files for n in declared_type_names(cs.text)})   # a long child
+    child_started(handle)
+    os.close(held)                                            # the run releases it ...
+    again = os.open(lock, os.O_RDWR)
+    try:
+        fcntl.flock(again, fcntl.LOCK_EX | fcntl.LOCK_NB)     # ... and it is free, the child still parsing or not
+    finally:
+        os.close(again)
+        handle.wait()
