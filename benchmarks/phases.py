@@ -3,7 +3,8 @@ the phases as JSON (seconds, exclusive: time inside a nested phase counts for th
 
     python benchmarks/phases.py check|migrate FOLDER
 
-Phases: read (file reading and decoding), parse (tree-sitter and the declaration walk of C#, templates, projects),
+Phases: read (file reading and decoding), parse (tree-sitter and the declaration walk of C#, templates, projects;
+for migrate, the time this process waits for the handler files a child parses ahead, not the child's own time),
 index (the symbol index: word scan, reference walk, binding), plan (analysis and planning, the rest of the
 command's own work), self-check (proving the plan; its parses count as parse), render (the patch), start
 (interpreter start and imports, measured by run.py as the process's wall time minus the rest).
@@ -25,6 +26,7 @@ PHASES = [
     ("splitter.graph.handlers", "DiskSources.read_raw", "read"),
     ("splitter.model.csharp", "parse_file", "parse"),
     ("splitter.model.csharp", "CsFile._parse", "parse"),           # a lazily read file, parsed on first question
+    ("splitter.model.csharp_prefetch", "Prefetch.wait", "parse"),  # waiting for the files parsed ahead in a child
     ("splitter.model.template", "parse_template_file", "parse"),
     ("splitter.model.msbuild", "load_project", "parse"),
     ("splitter.model.csharp_words", "WordIndex._build", "index"),
