@@ -51,16 +51,18 @@ class Prefetch:
         if self.done:
             return
         self.done = True
-        try:
-            for number in range(len(self.files) - 1, -1, -1):      # from the last file, until the child's
-                if self.taken[number] != _FREE:
-                    break
-                self.taken[number] = _HERE
-                cs = self.files[number]
+        for number in range(len(self.files) - 1, -1, -1):          # from the last file, until the child's
+            if self.taken[number] != _FREE:
+                break
+            self.taken[number] = _HERE
+            cs = self.files[number]
+            try:
                 if not cs.parsed and concerns(cs, self.names):
                     cs._parse()
-        except Exception:           # noqa: BLE001  the file parses again when asked, and fails there as it would
-            pass
+            except Exception:       # noqa: BLE001  half read: forgotten, to parse again (and fail) when asked
+                for name in DECLARATIONS:
+                    cs.__dict__.pop(name, None)
+                break
         results: list[tuple[int, dict]] = []
         try:
             with os.fdopen(self.fd, "rb") as pipe:

@@ -8,12 +8,11 @@ import gc
 import os
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from splitter.model import csharp, csharp_prefetch as prefetch
-from splitter.model.csharp import DECLARATIONS, parse_file
+from splitter.model.csharp import parse_file
 from splitter.model.csharp_words import declared_type_names
 from support import FIXTURES, REPO_ROOT, fixture_copy, run_cli, sampled_cases
 
@@ -160,3 +159,22 @@ def test_the_child_holds_none_of_the_parent_s_locks(tmp_path):
     finally:
         os.close(again)
         handle.wait()
+
+
+def test_a_file_that_fails_to_parse_here_is_left_to_fail_when_asked(monkeypatch):
+    files = lazy_files()
+    names = names_of_half(files)
+    last = max(n for n, cs in enumerate(files) if prefetch.concerns(cs, frozenset(names)))
+    handle = prefetch.start(files, names)
+    parse = csharp.CsFile._parse
+
+    def broken(self, *args, **kwargs):
+        if self is files[last]:
+            self._empty(False)                # half read, as a walk that fails midway leaves it
+            raise RuntimeError("walk failed")
+        return parse(self, *args, **kwargs)
+    monkeypatch.setattr(csharp.CsFile, "_parse", broken)     # here only: the child forked before
+    handle.wait()
+    assert not files[last].parsed, "no half-read declarations stand"
+    with pytest.raises(RuntimeError):     # asked, it fails as it would without a prefetch
+        files[last].types
