@@ -84,15 +84,39 @@ def mentions_of(root: Path, folder: Path, files: ConsumerFiles) -> list[Mention]
         if not any(form in text for form in forms):
             continue
         resolved = None
-        for number, line in enumerate(text.splitlines(), 1):
+        for number, line, written in _matching_lines(text, pattern):
             stripped = line.strip()
-            if stripped.startswith(COMMENT_STARTS):
-                continue
+            if not stripped.startswith(COMMENT_STARTS):
+                resolved = resolved or path.resolve()
+                found.append(Mention(resolved, number, stripped, written))
+    return found
+
+
+# Line breaks str.splitlines knows besides "\n" and "\r\n": where one occurs, lines are split as it splits them.
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]|\r(?!\n)")
+
+
+def _matching_lines(text: str, pattern: re.Pattern):
+    """(1-based number, line, first match) of each line where `pattern` matches, as `text.splitlines()` numbers
+    them. One search of the whole text, the line found from each match (a template of thousands of lines has a
+    few), unless the text breaks lines in a way only splitlines knows. A match never spans lines (the pattern is
+    a path)."""
+    if _OTHER_BREAKS.search(text):
+        for number, line in enumerate(text.splitlines(), 1):
             match = pattern.search(line)
             if match:
-                resolved = resolved or path.resolve()
-                found.append(Mention(resolved, number, stripped, match.group(1)))
-    return found
+                yield number, line, match.group(1)
+        return
+    number, counted, last = 1, 0, -1
+    for match in pattern.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        if start == last:
+            continue                              # a second match on a line: the first stands
+        number += text.count("\n", counted, start)
+        counted, last = start, start
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        yield number, line.removesuffix("\r"), match.group(1)
 
 
 def _read(path: Path) -> str | None:
