@@ -83,6 +83,8 @@ codecs.register_error(_CP1252_HOLES, _keep_cp1252_holes)
 
 
 def detect_newline(text: str) -> str:
+    if "\r" not in text:           # one scan for the common case (every file of a project is read)
+        return "\n"
     crlf = text.count("\r\n")
     lf = text.count("\n") - crlf
     return "\r\n" if crlf > lf else "\n"
