@@ -65,6 +65,10 @@ class PlannedTree:
     def path(self, rel: str) -> Path:
         return self.root / rel if rel else self.root
 
+    def path_text(self, rel: str) -> str:
+        """str(self.path(rel)), without making the Path."""
+        return self._prefix + rel if rel else str(self.root)
+
     def is_file(self, path: Path) -> bool:
         rel = self.rel(path)
         if rel is None:
@@ -102,8 +106,10 @@ class PlannedTree:
             self._texts[rel] = text_from_bytes(path, self.written[rel])
         return self._texts[rel]
 
-    def cs_files(self) -> list[Path]:
-        return [self.path(p) for p in sorted(self.paths) if p.lower().endswith(".cs")]
+    def cs_files(self, known: dict[str, Path] | None = None) -> list[Path]:
+        """The planned tree's C# files; `known` gives Path objects already made for some (by relative path)."""
+        known = known or {}
+        return [known.get(p) or self.path(p) for p in sorted(self.paths) if p.lower().endswith(".cs")]
 
 
 class PlannedSources(Sources):
@@ -116,6 +122,7 @@ class PlannedSources(Sources):
         self.projects = projects
         self._loaded: dict[Path, Project | None] = {}
         self._all_cs: list[tuple[Path, str]] | None = None
+        self._known: dict[str, Path] = {}         # relative path -> the Path of a file seeded (made once a run)
 
     def project(self, path: Path) -> Project | None:
         key = Path(os.path.normpath(path))
@@ -144,7 +151,7 @@ class PlannedSources(Sources):
         if any("$(" in include for include, _ in project.compile_includes):
             return None
         if self._all_cs is None:              # resolved once for every project asked about
-            self._all_cs = resolved_sources(self.tree.cs_files())
+            self._all_cs = resolved_sources(self.tree.cs_files(self._known))
         candidates = self._all_cs
         folder = self.tree.rel(project.folder)
         if project.default_compile_items and folder is not None:      # only files below it can be compiled
@@ -187,11 +194,18 @@ class PlannedSources(Sources):
                 number, cs = held.get(move.source, (None, None))
                 if cs is not None and move.before == move.after:
                     moved[number] = CsFile(self.tree.path(move.target), cs.source, lazy=True)
+                    self._known[move.target] = moved[number].path
             if moved:
                 self.seed(list(moved.values()), target.source.words.view(moved))
 
     def seed_unchanged(self, files: list[CsFile], words: WordIndex | None = None) -> None:
         """C# files the model read that the plan leaves where they are, as they are (with the word index over them
         and others: only the files seeded here are looked up in it)."""
-        self.seed([cs for cs in files if self.tree.rel(cs.path) not in self.tree.written
-                   and self.tree.rel(cs.path) not in self.tree.removed], words)
+        kept = []
+        for cs in files:
+            rel = self.tree.rel(cs.path)
+            if rel not in self.tree.written and rel not in self.tree.removed:
+                kept.append(cs)
+                if rel is not None and str(cs.path) == self.tree.path_text(rel):
+                    self._known[rel] = cs.path
+        self.seed(kept, words)
