@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,7 +85,7 @@ def mentions_of(root: Path, folder: Path, files: ConsumerFiles) -> list[Mention]
         if not any(form in text for form in forms):
             continue
         resolved = None
-        for number, line, written in _matching_lines(text, pattern):
+        for number, line, written in _matching_lines(text, pattern, forms):
             stripped = line.strip()
             if not stripped.startswith(COMMENT_STARTS):
                 resolved = resolved or path.resolve()
@@ -92,31 +93,36 @@ def mentions_of(root: Path, folder: Path, files: ConsumerFiles) -> list[Mention]
     return found
 
 
-# Line breaks str.splitlines knows besides "\n" and "\r\n": where one occurs, lines are split as it splits them.
-_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]|\r(?!\n)")
+# Line breaks str.splitlines knows besides "\n" and "\r\n" (and a "\r" alone).
+_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
-def _matching_lines(text: str, pattern: re.Pattern):
+def _matching_lines(text: str, pattern: re.Pattern, forms) -> Iterator[tuple[int, str, str]]:
     """(1-based number, line, first match) of each line where `pattern` matches, as `text.splitlines()` numbers
-    them. One search of the whole text, the line found from each match (a template of thousands of lines has a
-    few), unless the text breaks lines in a way only splitlines knows. A match never spans lines (the pattern is
-    a path)."""
-    if _OTHER_BREAKS.search(text):
+    them. `pattern` only matches where one of `forms` occurs: only those lines are searched (a template of
+    thousands of lines has a few), found with str.find, unless the text breaks lines in a way only splitlines
+    knows."""
+    if any(mark in text for mark in _OTHER_BREAKS) or ("\r" in text and text.count("\r") != text.count("\r\n")):
         for number, line in enumerate(text.splitlines(), 1):
             match = pattern.search(line)
             if match:
                 yield number, line, match.group(1)
         return
-    number, counted, last = 1, 0, -1
-    for match in pattern.finditer(text):
-        start = text.rfind("\n", 0, match.start()) + 1
-        if start == last:
-            continue                              # a second match on a line: the first stands
+    starts = set()                               # the start of each line holding a form
+    for form in forms:
+        at = text.find(form)
+        while at >= 0:
+            starts.add(text.rfind("\n", 0, at) + 1)
+            at = text.find(form, at + len(form))
+    number, counted = 1, 0
+    for start in sorted(starts):
         number += text.count("\n", counted, start)
-        counted, last = start, start
+        counted = start
         end = text.find("\n", start)
-        line = text[start:] if end < 0 else text[start:end]
-        yield number, line.removesuffix("\r"), match.group(1)
+        line = (text[start:] if end < 0 else text[start:end]).removesuffix("\r")
+        match = pattern.search(line)
+        if match:
+            yield number, line, match.group(1)
 
 
 def _read(path: Path) -> str | None:
