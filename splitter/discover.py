@@ -262,6 +262,14 @@ def _is_nuget_folder(folder: Path) -> bool:
         return False
 
 
+def normal_below(path: str, prefix: str) -> str | None:
+    """`path` relative to `prefix` (a folder ending in "/") when it is an absolute, normal POSIX path below it (no
+    `.` or `..` part, no doubled slash): a string cut, no system call. None otherwise: ask pathlib."""
+    if os.sep == "/" and path.startswith(prefix) and "/." not in path and "//" not in path:
+        return path[len(prefix):]
+    return None
+
+
 def files_below(root: Path) -> list[Path]:
     """Every file below root in sorted order, build output, tool folders and hidden folders left out."""
     found = []

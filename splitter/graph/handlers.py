@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from splitter.discover import files_below
+from splitter.discover import files_below, normal_below
 from splitter.errors import SplitterError
 from splitter.model.csharp import CsFile, TypeDecl, parse_file
 from splitter.model.csharp_words import WordIndex, declared_type_names, declared_type_names_in
@@ -45,7 +45,7 @@ def _key(path: Path) -> str:
     """The absolute path as a string: a path that already is absolute and normal is taken as it is (abspath was
     130,000 calls on a 400-function project)."""
     text = str(path)
-    if text.startswith(os.sep) and os.sep == "/" and "/." not in text and "//" not in text:
+    if normal_below(text, "/") is not None:
         return text
     return os.path.abspath(path)
 

@@ -21,6 +21,7 @@ from splitter.model.csharp import CsFile, parse_file
 from splitter.model.csharp_words import WordIndex
 from splitter.model.msbuild import (PROJECT_SUFFIXES, Project, Solution, load_project, load_solution,
                                     msbuild_path)
+from splitter.model.template import handler_parts
 from splitter.model.textfile import TextFile, read_text
 
 TEST_PACKAGES = ("microsoft.net.test.sdk", "xunit", "nunit", "mstest.testframework", "xunit.v3")
@@ -155,11 +156,10 @@ def handler_type_names(units) -> set[str]:
     names = set()
     for unit in units:
         for function in unit.functions:
-            handler = getattr(function, "handler", None)
-            parts = handler.split("::") if isinstance(handler, str) else ()
-            if len(parts) != 3:
+            parts = handler_parts(getattr(function, "handler", None))
+            if parts is None:
                 continue
-            name, method = parts[1].strip().replace("+", ".").rsplit(".", 1)[-1], parts[2].strip()
+            name, method = parts[1].rsplit(".", 1)[-1], parts[2]
             names.add(name)
             if name.endswith(f"_{method}_Generated"):
                 names.add(name[:-len(f"_{method}_Generated")])

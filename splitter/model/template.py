@@ -231,6 +231,15 @@ def resolve_architecture(node: Node | None, template: Template) -> tuple[str | N
     return values[0], None
 
 
+def handler_parts(handler: str | None) -> tuple[str, str, str] | None:
+    """(assembly, type, method) of an `Assembly::Namespace.Type::Method` handler, stripped, a nested type's `+`
+    written "."; None for any other string."""
+    parts = handler.split("::") if isinstance(handler, str) else ()
+    if len(parts) != 3:
+        return None
+    return parts[0].strip(), parts[1].strip().replace("+", "."), parts[2].strip()
+
+
 def deployed_handler(function: Function, template: Template) -> tuple[str | None, str]:
     """The handler string a function deploys with, and how the template writes it. A literal is itself; a `Ref`
     to a parameter or a `Fn::Sub` over parameters resolves through --parameter, else the parameter's Default, as for

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from splitter.errors import SplitterError
 from splitter.graph.migration import SourceProject, SplitTarget
 from splitter.model.csharp import TypeDecl
-from splitter.model.template import Function, Template, deployed_handler
+from splitter.model.template import Function, Template, deployed_handler, handler_parts
 from splitter.plan.result import Decision, FunctionProject, Plan
 
 
@@ -24,12 +24,8 @@ class HandlerRef:
 
     @classmethod
     def parse(cls, handler: str | None) -> "HandlerRef | None":
-        if not handler:
-            return None
-        parts = handler.split("::")
-        if len(parts) != 3:
-            return None
-        return cls(parts[0].strip(), parts[1].strip().replace("+", "."), parts[2].strip())
+        parts = handler_parts(handler)
+        return cls(*parts) if parts is not None else None
 
     def with_assembly(self, assembly: str, original: str) -> str:
         return assembly + original[original.index("::"):]

@@ -126,7 +126,7 @@ def create_projects(target: SplitTarget, projects: dict[str, FunctionProject], r
         has_code = bool(fp.moved)
         global_usings = [u.text for cs in target.source.files_with("global") for u in cs.usings
                          if u.is_global and namespaces.keeps(u, fp.architecture)]
-        templates = sorted({posix_relpath(path, fp.folder) for path in {f.template_path for f in fp.functions}})
+        templates = sorted({posix_relpath(f.template_path, fp.folder) for f in fp.functions})
         add_function_csproj(
             target, fp, result, own,
             comment=f"Builds the {fp.architecture} Lambda functions of {', '.join(templates)} "
@@ -200,7 +200,7 @@ def _absolute_relpath(path: str, start: str) -> str:
 def _defaults_file(target: SplitTarget, fp: FunctionProject, result: Plan) -> Create:
     original = target.defaults
     settings: list[tuple[str, object]] = []
-    templates = sorted({posix_relpath(path, fp.folder) for path in {f.template_path for f in fp.functions}})
+    templates = sorted({posix_relpath(f.template_path, fp.folder) for f in fp.functions})
     settings.append(("Information", [
         f"This project builds the {fp.architecture} functions of {', '.join(templates)}.",
         fp.functions[0].deploy_instruction,

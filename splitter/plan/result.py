@@ -3,12 +3,12 @@ Plan itself (a change set plus the edits several steps make to one file, written
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from splitter.changes.changeset import ChangeSet, Modify, Move
 from splitter.changes.edits import Edit, apply_edits
+from splitter.discover import normal_below
 from splitter.graph.migration import SplitTarget
 from splitter.model.csharp import TypeDecl
 from splitter.model.template import Function
@@ -82,7 +82,5 @@ class Plan:
         }
 
     def rel(self, path: Path) -> str:
-        text, root = str(path), str(self.root)
-        if text.startswith(root + "/") and os.sep == "/" and "/." not in text and "//" not in text:
-            return text[len(root) + 1:]              # absolute and normal below the root, as nearly every path is
-        return path.relative_to(self.root).as_posix()
+        rel = normal_below(str(path), f"{self.root}/")
+        return rel if rel is not None else path.relative_to(self.root).as_posix()

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from splitter.changes.changeset import ChangeSet, Create, Modify, Move
+from splitter.discover import normal_below
 from splitter.errors import SplitterError
 from splitter.graph.handlers import Sources
 from splitter.graph.migration import compile_items_resolved, resolved_sources
@@ -49,9 +50,9 @@ class PlannedTree:
 
     def rel(self, path: Path) -> str | None:
         """The path relative to the root, or None outside it."""
-        text = str(path)
-        if text.startswith(self._prefix) and "/." not in text and "//" not in text and os.sep == "/":
-            return text[len(self._prefix):]          # absolute and normal below the root: no system call
+        rel = normal_below(str(path), self._prefix)
+        if rel is not None:
+            return rel                               # absolute and normal below the root: no system call
         absolute = Path(os.path.normpath(path if path.is_absolute() else Path.cwd() / path))
         try:
             rel = absolute.relative_to(self.root).as_posix()
